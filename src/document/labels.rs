@@ -1,0 +1,93 @@
+//! Labelled lines ("Outcome:", "Penderfyniad:") and headings that give the text after
+//! them a role. The label words are data (`src/rules/labels.toml`).
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use super::tokens::{normalise, word_spans};
+
+/// What a label says about the text it introduces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LabelKind {
+    /// A personal outcome, goal, or what matters to the person.
+    Outcome,
+    /// A decision or recommendation.
+    Decision,
+    /// Plans and next steps.
+    Plan,
+    /// The reasoning behind a decision.
+    Reason,
+    /// The person's (or someone's) views.
+    View,
+    /// The writer's analysis or professional opinion.
+    Analysis,
+    /// A known label with no special role (Date:, Present:, Dyddiad:).
+    Other,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LabelSpec {
+    en: Vec<String>,
+    cy: Vec<String>,
+}
+
+/// Known labels, as word sequences, longest first.
+pub struct LabelTable {
+    entries: Vec<(Vec<String>, LabelKind)>,
+}
+
+impl LabelTable {
+    pub fn from_toml(source: &str) -> Result<Self, String> {
+        let specs: BTreeMap<LabelKind, LabelSpec> =
+            toml::from_str(source).map_err(|e| e.to_string())?;
+        let mut entries = Vec::new();
+        for (kind, spec) in specs {
+            for label in spec.en.iter().chain(&spec.cy) {
+                let words = words_of(label);
+                if words.is_empty() {
+                    return Err(format!("empty label in {kind:?}"));
+                }
+                entries.push((words, kind));
+            }
+        }
+        entries.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        Ok(LabelTable { entries })
+    }
+
+    /// The kind of label `text` starts with. The label may go on with a few words of
+    /// its own ("What matters to Mrs Ali", "Outcome 2", "Canlyniad personol 1").
+    pub fn classify(&self, text: &str) -> Option<LabelKind> {
+        let words = words_of(text);
+        if words.is_empty() || words.len() > 7 {
+            return None;
+        }
+        self.entries
+            .iter()
+            .find(|(label, _)| words.len() >= label.len() && words[..label.len()] == label[..])
+            .map(|&(_, kind)| kind)
+    }
+
+    /// The kind of label `text` is exactly (for a line that is only a label).
+    pub fn classify_exact(&self, text: &str) -> Option<LabelKind> {
+        let words = words_of(text);
+        self.entries.iter().find(|(label, _)| *label == words).map(|&(_, kind)| kind)
+    }
+}
+
+impl Ord for LabelKind {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (*self as u8).cmp(&(*other as u8))
+    }
+}
+
+impl PartialOrd for LabelKind {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+fn words_of(text: &str) -> Vec<String> {
+    word_spans(text, 0..text.len()).into_iter().map(|(s, e)| normalise(&text[s..e])).collect()
+}

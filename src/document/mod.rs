@@ -1,0 +1,199 @@
+//! The document model: a text split into blocks, sentences and words, with quoted
+//! speech marked and a language for every sentence. Checks read this; they never
+//! look at raw text positions on their own.
+
+pub mod blocks;
+pub mod labels;
+pub mod quotes;
+pub mod sentences;
+pub mod tokens;
+
+use std::ops::Range;
+
+pub use blocks::{Block, BlockKind, Label};
+pub use labels::{LabelKind, LabelTable};
+pub use quotes::Quote;
+pub use tokens::Token;
+
+use crate::language::{DocLanguage, Lang, LanguageDetector, MarkerCount};
+
+#[derive(Clone, Debug)]
+pub struct Sentence {
+    pub start: usize,
+    pub end: usize,
+    /// Indices into `Document::tokens`.
+    pub tokens: Range<usize>,
+    pub lang: Lang,
+    /// Whether the language was decided from this sentence's own words (rather than
+    /// inherited from its paragraph or the document).
+    pub lang_decided: bool,
+    /// Index into `Document::blocks`.
+    pub block: usize,
+}
+
+pub struct Document<'t> {
+    pub text: &'t str,
+    pub blocks: Vec<Block>,
+    /// For each block, the range of its sentences.
+    pub block_sentences: Vec<Range<usize>>,
+    pub sentences: Vec<Sentence>,
+    pub tokens: Vec<Token>,
+    /// Match forms of every token (see `Token::forms`).
+    pub forms: Vec<String>,
+    pub quotes: Vec<Quote>,
+    pub language: DocLanguage,
+}
+
+impl<'t> Document<'t> {
+    pub fn build(text: &'t str, labels: &LabelTable, detector: &LanguageDetector) -> Document<'t> {
+        let blocks = blocks::parse_blocks(text, labels);
+        let mut quotes = Vec::new();
+        for block in &blocks {
+            quotes::find_quotes(text, block.start..block.end, &mut quotes);
+        }
+        let in_quote = |s: usize, e: usize| quotes.iter().any(|q| q.start <= s && e <= q.end);
+
+        // Sentences, their words, and a language for those that show one.
+        struct Draft {
+            start: usize,
+            end: usize,
+            block: usize,
+            words: Vec<(usize, usize)>,
+            lang: Option<Lang>,
+        }
+        let mut drafts: Vec<Draft> = Vec::new();
+        let mut block_sentences = Vec::with_capacity(blocks.len());
+        for (bi, block) in blocks.iter().enumerate() {
+            let first = drafts.len();
+            for (start, end) in sentences::split_sentences(text, block) {
+                let words = tokens::word_spans(text, start..end);
+                let lang = detect_sentence(text, start, end, &words, &in_quote, detector);
+                drafts.push(Draft { start, end, block: bi, words, lang });
+            }
+            block_sentences.push(first..drafts.len());
+        }
+
+        // Undecided sentences take their block's language, then the document's.
+        let mut words_by_lang = [0usize; 2];
+        for d in &drafts {
+            if let Some(lang) = d.lang {
+                words_by_lang[lang as usize] += d.words.len();
+            }
+        }
+        let document_lang = if words_by_lang[1] > words_by_lang[0] { Lang::Cy } else { Lang::En };
+        let language = doc_language(words_by_lang);
+
+        let mut sentences_out = Vec::with_capacity(drafts.len());
+        let mut token_list = Vec::new();
+        let mut forms = Vec::new();
+        for range in &block_sentences {
+            let mut block_words = [0usize; 2];
+            for d in &drafts[range.clone()] {
+                if let Some(lang) = d.lang {
+                    block_words[lang as usize] += d.words.len();
+                }
+            }
+            let block_lang = match block_words {
+                [0, 0] => document_lang,
+                [en, cy] if cy > en => Lang::Cy,
+                _ => Lang::En,
+            };
+            for d in &drafts[range.clone()] {
+                let lang = d.lang.unwrap_or(block_lang);
+                let first_token = token_list.len();
+                for &(ws, we) in &d.words {
+                    let split = match lang {
+                        Lang::Cy => tokens::welsh_clitic_split(&text[ws..we]).map(|i| ws + i),
+                        Lang::En => None,
+                    };
+                    let parts: &[(usize, usize)] = match split {
+                        Some(mid) => &[(ws, mid), (mid, we)],
+                        None => &[(ws, we)],
+                    };
+                    for &(s, e) in parts {
+                        let f0 = forms.len();
+                        tokens::forms_of(&text[s..e], lang, &mut forms);
+                        token_list.push(Token { start: s, end: e, forms: (f0 as u32, forms.len() as u32), quoted: in_quote(s, e) });
+                    }
+                }
+                sentences_out.push(Sentence {
+                    start: d.start,
+                    end: d.end,
+                    tokens: first_token..token_list.len(),
+                    lang,
+                    lang_decided: d.lang.is_some(),
+                    block: d.block,
+                });
+            }
+        }
+
+        Document { text, blocks, block_sentences, sentences: sentences_out, tokens: token_list, forms, quotes, language }
+    }
+
+    pub fn forms(&self, token: &Token) -> &[String] {
+        &self.forms[token.forms.0 as usize..token.forms.1 as usize]
+    }
+
+    /// The lowercase form of a token.
+    pub fn norm(&self, token: &Token) -> &str {
+        &self.forms[token.forms.0 as usize]
+    }
+
+    pub fn sentence_tokens(&self, sentence: &Sentence) -> &[Token] {
+        &self.tokens[sentence.tokens.clone()]
+    }
+
+    pub fn sentence_text(&self, sentence: &Sentence) -> &'t str {
+        &self.text[sentence.start..sentence.end]
+    }
+
+    /// Does the sentence contain quoted speech?
+    pub fn sentence_has_quote(&self, sentence: &Sentence) -> bool {
+        self.quotes.iter().any(|q| q.start < sentence.end && sentence.start < q.end && q.end > q.start)
+    }
+
+    /// The sentences of the block that `sentence` (an index) belongs to.
+    pub fn block_of(&self, sentence: usize) -> &Block {
+        &self.blocks[self.sentences[sentence].block]
+    }
+}
+
+fn detect_sentence(
+    text: &str,
+    start: usize,
+    end: usize,
+    words: &[(usize, usize)],
+    in_quote: &impl Fn(usize, usize) -> bool,
+    detector: &LanguageDetector,
+) -> Option<Lang> {
+    // The frame of a sentence decides its language, not the words it quotes; a
+    // sentence that is all quotation is judged on what it quotes.
+    let unquoted: Vec<&(usize, usize)> = words.iter().filter(|&&(s, e)| !in_quote(s, e)).collect();
+    let considered: Vec<&(usize, usize)> = if unquoted.len() >= 2 { unquoted } else { words.iter().collect() };
+    let mut count = MarkerCount::default();
+    for &&(s, e) in &considered {
+        count.add_word(&tokens::normalise(&text[s..e]));
+    }
+    if let Some(lang) = count.verdict() {
+        return Some(lang);
+    }
+    let letters = considered.iter().map(|&&(s, e)| e - s).sum::<usize>();
+    if considered.len() < 2 || letters < 8 {
+        return None;
+    }
+    detector.detect_statistical(&text[start..end])
+}
+
+fn doc_language(words: [usize; 2]) -> DocLanguage {
+    let [en, cy] = words;
+    let total = en + cy;
+    if total == 0 {
+        DocLanguage::Unknown
+    } else if en.min(cy) >= 3 && en.min(cy) * 10 >= total {
+        DocLanguage::Mixed
+    } else if cy > en {
+        DocLanguage::Cy
+    } else {
+        DocLanguage::En
+    }
+}

@@ -1,0 +1,124 @@
+//! Sentences within a block, from Unicode sentence boundaries (UAX #29), mended
+//! where case notes trip them up: titles and initials ("Mr J. Davies"), common
+//! abbreviations ("approx. 3 times", "e.g. Mrs Ali"), and hard-wrapped lines.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::blocks::Block;
+use super::tokens::{normalise, word_spans};
+
+/// Words that end with a full stop without ending the sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "mx", "dr", "cllr", "prof", "rev", "revd", "st", "sr", "jr", "e.g", "eg",
+    "i.e", "ie", "approx", "appt", "dept", "tel", "vs", "cf", "incl", "parch", "cyng", "h.y", "e.e",
+    "y.b",
+];
+
+/// Words that end with a full stop without ending the sentence when a number follows.
+const NUMBER_ABBREVIATIONS: &[&str] = &["no", "nos", "rhif", "ref", "para", "p", "pp", "tud"];
+
+fn has_word(s: &str) -> bool {
+    s.chars().any(char::is_alphanumeric)
+}
+
+/// Does a sentence ending at `text[..end]` end with an abbreviation, given the
+/// sentence that would follow?
+fn ends_with_abbreviation(text: &str, start: usize, end: usize, next: &str) -> bool {
+    let piece = &text[start..end];
+    if !piece.trim_end().ends_with('.') {
+        return false;
+    }
+    let Some(&(ws, we)) = word_spans(text, start..end).last() else { return false };
+    let word = &text[ws..we];
+    // Only when the word is right before the final full stop.
+    if text[we..end].trim_end() != "." {
+        return false;
+    }
+    let lower = normalise(word);
+    if ABBREVIATIONS.contains(&lower.as_str()) {
+        return true;
+    }
+    // An initial: "J. Davies".
+    if word.chars().count() == 1 && word.chars().all(char::is_uppercase) {
+        return true;
+    }
+    NUMBER_ABBREVIATIONS.contains(&lower.as_str()) && next.trim_start().starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// Sentence spans (absolute, trimmed) of a block.
+pub fn split_sentences(text: &str, block: &Block) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut segment_starts = vec![block.start];
+    segment_starts.extend(block.line_breaks.iter().copied());
+    for (i, &seg_start) in segment_starts.iter().enumerate() {
+        let seg_end = segment_starts.get(i + 1).copied().unwrap_or(block.end);
+        // Line breaks inside a segment are wrapping: let UAX #29 see spaces instead.
+        let flat: String = text[seg_start..seg_end]
+            .chars()
+            .map(|c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c })
+            .collect();
+        let mut pieces: Vec<(usize, usize)> = Vec::new();
+        for (offset, piece) in flat.split_sentence_bound_indices() {
+            let trimmed = piece.trim();
+            if trimmed.is_empty() {
+                continue;
+            }
+            let lead = piece.len() - piece.trim_start().len();
+            let start = seg_start + offset + lead;
+            let end = start + trimmed.len();
+            if let Some(last) = pieces.last_mut() {
+                // Punctuation on its own ("...", a closing bracket) and a sentence cut
+                // after an abbreviation both belong with what came before.
+                if !has_word(trimmed) || !has_word(&text[last.0..last.1]) || ends_with_abbreviation(text, last.0, last.1, trimmed) {
+                    last.1 = end;
+                    continue;
+                }
+            }
+            pieces.push((start, end));
+        }
+        out.extend(pieces.into_iter().filter(|&(s, e)| has_word(&text[s..e])));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::blocks::parse_blocks;
+    use super::super::labels::LabelTable;
+    use super::*;
+
+    fn sentences(text: &str) -> Vec<&str> {
+        let labels = LabelTable::from_toml(include_str!("../rules/labels.toml")).unwrap();
+        parse_blocks(text, &labels)
+            .iter()
+            .flat_map(|b| split_sentences(text, b))
+            .map(|(s, e)| &text[s..e])
+            .collect()
+    }
+
+    #[test]
+    fn titles_initials_and_abbreviations_do_not_end_sentences() {
+        assert_eq!(
+            sentences("Mr. J. Davies met Dr. Patel at 10.30am. They talked for approx. 20 mins. Next visit e.g. Tues."),
+            vec!["Mr. J. Davies met Dr. Patel at 10.30am.", "They talked for approx. 20 mins.", "Next visit e.g. Tues."]
+        );
+        assert_eq!(sentences("See no. 4 on the list. I said no. She left."), vec!["See no. 4 on the list.", "I said no.", "She left."]);
+    }
+
+    #[test]
+    fn welsh_and_quoted_sentences() {
+        assert_eq!(
+            sentences("Dywedodd Mrs. Ali “Dw i eisiau mynd adref.” Roedd hi'n dawel."),
+            vec!["Dywedodd Mrs. Ali “Dw i eisiau mynd adref.”", "Roedd hi'n dawel."]
+        );
+    }
+
+    #[test]
+    fn line_per_sentence_notes_and_wrapped_prose() {
+        assert_eq!(sentences("Visited at home\nShe was upset"), vec!["Visited at home", "She was upset"]);
+        assert_eq!(
+            sentences("I visited Mrs Jones at her home this morning with her daughter and\nthe nurse. All well."),
+            vec!["I visited Mrs Jones at her home this morning with her daughter and\nthe nurse.", "All well."]
+        );
+    }
+}

@@ -1,0 +1,114 @@
+//! What a check reports: a category from DOMAIN.md, a specific rule, a span and a message.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use crate::language::Lang;
+
+/// The six recording checks. Their ids are a public interface (JSON, LSP codes,
+/// configuration) and must never change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    PlainLanguage,
+    OpinionAsFact,
+    Vague,
+    OutputAsOutcome,
+    OwnWords,
+    Rationale,
+}
+
+impl Category {
+    pub const ALL: [Category; 6] = [
+        Category::PlainLanguage,
+        Category::OpinionAsFact,
+        Category::Vague,
+        Category::OutputAsOutcome,
+        Category::OwnWords,
+        Category::Rationale,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Category::PlainLanguage => "plain-language",
+            Category::OpinionAsFact => "opinion-as-fact",
+            Category::Vague => "vague",
+            Category::OutputAsOutcome => "output-as-outcome",
+            Category::OwnWords => "own-words",
+            Category::Rationale => "rationale",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.id() == id)
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Hint,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Hint => "hint",
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "hint" => Some(Severity::Hint),
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+/// A proposed change or a question for the writer. `replacement` is set only where
+/// the text of the finding's span can be swapped as it stands (a quick fix).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub replacement: Option<String>,
+    pub description: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub category: Category,
+    /// Stable and specific, e.g. `plain-language/signpost`.
+    pub rule: String,
+    pub severity: Severity,
+    pub message: String,
+    /// Byte range into the analysed text.
+    pub start: usize,
+    pub end: usize,
+    /// Language of the sentence the finding is in (and of its message).
+    pub lang: Lang,
+    pub suggestions: Vec<Suggestion>,
+}
+
+impl Finding {
+    pub fn excerpt<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.start..self.end]
+    }
+}

@@ -1,0 +1,136 @@
+//! Welsh initial mutation, undone.
+//!
+//! Welsh words change their first sound after certain words: "gofal" (care) appears
+//! as "ofal" (soft), "ngofal" (nasal), and vowel-initial words take an "h"
+//! ("ei hannibyniaeth"). A word list stores each term once, in its radical (dictionary)
+//! form; to match running text, every word is expanded into the radical forms it
+//! could come from. The expansion over-generates on purpose ("dda" yields "da" and
+//! "tda"): a candidate only matters if it is a term in the word list, and the lists
+//! are small and curated, so a wrong candidate has nothing to match.
+
+/// The forms a (lowercase) Welsh word could have had before mutation, the word
+/// itself first. Digraphs are Welsh letters (dd, ff, ll, ng, rh, ch, ph, th), so
+/// the order of the tests below matters.
+pub fn radical_forms(word: &str) -> Vec<String> {
+    let mut forms = vec![word.to_string()];
+    let mut push = |s: String| {
+        if !s.is_empty() && !forms.contains(&s) {
+            forms.push(s);
+        }
+    };
+    let rest = |n: usize| &word[n..];
+    let starts = |p: &str| word.starts_with(p);
+
+    // Nasal mutation: p→mh, t→nh, c→ngh, b→m, d→n, g→ng.
+    if starts("ngh") {
+        push(format!("c{}", rest(3)));
+    } else if starts("mh") {
+        push(format!("p{}", rest(2)));
+    } else if starts("nh") {
+        push(format!("t{}", rest(2)));
+    } else if starts("ng") {
+        push(format!("g{}", rest(2)));
+    }
+    // Aspirate mutation: p→ph, t→th, c→ch.
+    if starts("ph") {
+        push(format!("p{}", rest(2)));
+    } else if starts("th") {
+        push(format!("t{}", rest(2)));
+    } else if starts("ch") {
+        push(format!("c{}", rest(2)));
+    }
+    // Soft mutation: p→b, t→d, c→g, b→f, d→dd, g→(gone), m→f, ll→l, rh→r.
+    if starts("dd") {
+        push(format!("d{}", rest(2)));
+    } else if starts("b") {
+        push(format!("p{}", rest(1)));
+    } else if starts("d") {
+        push(format!("t{}", rest(1)));
+    } else if starts("g") && !starts("ng") {
+        push(format!("c{}", rest(1)));
+    } else if starts("f") && !starts("ff") {
+        push(format!("b{}", rest(1)));
+        push(format!("m{}", rest(1)));
+    } else if starts("m") && !starts("mh") {
+        // Nasal of b.
+        push(format!("b{}", rest(1)));
+    } else if starts("n") && !starts("ng") && !starts("nh") {
+        // Nasal of d.
+        push(format!("d{}", rest(1)));
+    } else if starts("l") && !starts("ll") {
+        push(format!("ll{}", rest(1)));
+    } else if starts("r") && !starts("rh") {
+        push(format!("rh{}", rest(1)));
+    }
+    // Soft mutation drops an initial g: "gwaith"→"waith", "gofal"→"ofal", "glan"→"lan".
+    let first = word.chars().next();
+    if matches!(first, Some('a' | 'e' | 'i' | 'o' | 'u' | 'w' | 'y' | 'â' | 'ê' | 'î' | 'ô' | 'û' | 'ŵ' | 'ŷ' | 'l' | 'r')) {
+        push(format!("g{word}"));
+    }
+    // h-prothesis before vowels: "ei henw"→"enw", "eu hiaith"→"iaith".
+    if let Some(after_h) = word.strip_prefix('h') {
+        if matches!(after_h.chars().next(), Some('a' | 'e' | 'i' | 'o' | 'u' | 'w' | 'y' | 'â' | 'ê' | 'î' | 'ô' | 'û' | 'ŵ' | 'ŷ')) {
+            push(after_h.to_string());
+        }
+    }
+    forms
+}
+
+/// Welsh clitic forms written after an apostrophe ("mae hi'n", "i'r", "a'i") and the
+/// full words they stand for, so that "'n ymosodol" matches a pattern "yn ymosodol".
+pub fn clitic_expansion(clitic: &str) -> &'static [&'static str] {
+    match clitic {
+        "'n" => &["yn"],
+        "'r" => &["yr", "y"],
+        "'i" => &["ei"],
+        "'w" => &["ei", "eu"],
+        "'u" => &["eu"],
+        "'m" => &["fy"],
+        "'th" => &["dy"],
+        "'ch" => &["eich"],
+        _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::radical_forms;
+
+    fn has(word: &str, radical: &str) -> bool {
+        radical_forms(word).iter().any(|f| f == radical)
+    }
+
+    #[test]
+    fn soft_mutation_is_undone() {
+        assert!(has("ofal", "gofal"));
+        assert!(has("bolisi", "polisi"));
+        assert!(has("deulu", "teulu"));
+        assert!(has("gartref", "cartref"));
+        assert!(has("fam", "mam"));
+        assert!(has("fws", "bws"));
+        assert!(has("ddiogel", "diogel"));
+        assert!(has("lythyr", "llythyr"));
+        assert!(has("rieni", "rhieni"));
+        assert!(has("waith", "gwaith"));
+    }
+
+    #[test]
+    fn nasal_and_aspirate_mutation_and_h_are_undone() {
+        assert!(has("nghartref", "cartref"));
+        assert!(has("ngofal", "gofal"));
+        assert!(has("mhlant", "plant"));
+        assert!(has("nhad", "tad"));
+        assert!(has("mrawd", "brawd"));
+        assert!(has("nghyfarfod", "cyfarfod"));
+        assert!(has("thad", "tad"));
+        assert!(has("chartref", "cartref"));
+        assert!(has("phlant", "plant"));
+        assert!(has("hannibyniaeth", "annibyniaeth"));
+    }
+
+    #[test]
+    fn the_word_itself_comes_first_and_radicals_stay() {
+        assert_eq!(radical_forms("gofal")[0], "gofal");
+        assert_eq!(radical_forms("ffrind"), vec!["ffrind".to_string()]);
+    }
+}
