@@ -2,8 +2,16 @@
 //! English and Welsh. See `docs/ARCHITECTURE.md` for how a document flows through
 //! the engine.
 
+pub mod checks;
 pub mod document;
+pub mod engine;
 pub mod finding;
 pub mod language;
 pub mod position;
+pub mod rulebook;
 pub mod welsh;
+
+pub use engine::{Analysis, Engine, Settings};
+pub use finding::{Category, Finding, Severity, Suggestion};
+pub use language::{DocLanguage, Lang};
+pub mod corpus;

@@ -100,7 +100,11 @@ fn strip_markup(s: &str) -> &str {
 /// A label at the start of `content`: its kind, the label's byte length (including
 /// the colon and markup), and whether anything follows it on the line.
 fn find_label(content: &str, labels: &LabelTable) -> Option<(LabelKind, usize)> {
-    let window = &content[..content.len().min(80)];
+    let mut cut = content.len().min(80);
+    while !content.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let window = &content[..cut];
     for (i, c) in window.char_indices() {
         match c {
             ':' | '：' => {

@@ -1,0 +1,195 @@
+//! The six recording checks of DOMAIN.md, one file each.
+//!
+//! A check reads the document model and the lexicon hits of each sentence and
+//! writes findings. It knows nothing of who asked (editor, bulk run, comparison).
+//! Word lists are data (`src/rules/`); a check's code holds only its reasoning:
+//! what makes a matched phrase a problem in this sentence, and what excuses it.
+
+mod opinion_as_fact;
+mod output_as_outcome;
+mod own_words;
+mod plain_language;
+mod rationale;
+mod vague;
+
+use crate::document::{Document, LabelKind, Sentence};
+use crate::finding::{Category, Finding, Severity, Suggestion};
+use crate::rulebook::{Hit, LangRules, RuleBook, SetId, Term};
+
+pub trait Check: Send + Sync {
+    fn category(&self) -> Category;
+    fn run(&self, cx: &Context, out: &mut Vec<Finding>);
+}
+
+pub fn all() -> Vec<Box<dyn Check>> {
+    vec![
+        Box::new(plain_language::PlainLanguage),
+        Box::new(opinion_as_fact::OpinionAsFact),
+        Box::new(vague::Vague),
+        Box::new(output_as_outcome::OutputAsOutcome),
+        Box::new(own_words::OwnWords),
+        Box::new(rationale::Rationale),
+    ]
+}
+
+/// The signal lists (phrase lists a check reasons with) each category's rule files
+/// may define. Their order fixes their set ids; append, never reorder.
+pub fn signal_names(cat: Category) -> &'static [&'static str] {
+    match cat {
+        Category::PlainLanguage => plain_language::SIGNALS,
+        Category::OpinionAsFact => opinion_as_fact::SIGNALS,
+        Category::Vague => vague::SIGNALS,
+        Category::OutputAsOutcome => output_as_outcome::SIGNALS,
+        Category::OwnWords => own_words::SIGNALS,
+        Category::Rationale => rationale::SIGNALS,
+    }
+}
+
+pub fn default_severity(cat: Category) -> Severity {
+    match cat {
+        Category::PlainLanguage | Category::OwnWords => Severity::Info,
+        Category::OpinionAsFact | Category::Vague | Category::OutputAsOutcome | Category::Rationale => Severity::Warning,
+    }
+}
+
+/// What a check sees of one analysis.
+pub struct Context<'a> {
+    pub doc: &'a Document<'a>,
+    pub rules: &'a RuleBook,
+    /// Lexicon hits of each sentence (indexed like `doc.sentences`), ordered by set.
+    pub hits: &'a [Vec<Hit>],
+}
+
+impl<'a> Context<'a> {
+    pub fn sentence(&self, si: usize) -> &'a Sentence {
+        &self.doc.sentences[si]
+    }
+
+    pub fn lang_rules(&self, si: usize) -> &'a LangRules {
+        self.rules.lang(self.doc.sentences[si].lang)
+    }
+
+    pub fn hits(&self, si: usize, set: SetId) -> impl Iterator<Item = &'a Hit> + 'a {
+        self.hits[si].iter().filter(move |h| h.set == set)
+    }
+
+    /// Hits of `set` in sentence `si` that are not (even partly) quoted speech.
+    pub fn unquoted_hits(&self, si: usize, set: SetId) -> impl Iterator<Item = &'a Hit> + 'a {
+        let doc = self.doc;
+        self.hits(si, set).filter(move |h| !doc.tokens[h.start..h.end].iter().any(|t| t.quoted))
+    }
+
+    pub fn has(&self, si: usize, set: SetId) -> bool {
+        self.hits(si, set).next().is_some()
+    }
+
+    pub fn has_unquoted(&self, si: usize, set: SetId) -> bool {
+        self.unquoted_hits(si, set).next().is_some()
+    }
+
+    pub fn term(&self, si: usize, hit: &Hit) -> &'a Term {
+        &self.lang_rules(si).terms[hit.entry as usize]
+    }
+
+    /// Byte span of a hit.
+    pub fn span(&self, hit: &Hit) -> (usize, usize) {
+        (self.doc.tokens[hit.start].start, self.doc.tokens[hit.end - 1].end)
+    }
+
+    pub fn text(&self, hit: &Hit) -> &'a str {
+        let (s, e) = self.span(hit);
+        &self.doc.text[s..e]
+    }
+
+    /// Index of the token a hit starts at, counted from its sentence's start.
+    pub fn position_in_sentence(&self, si: usize, hit: &Hit) -> usize {
+        hit.start - self.doc.sentences[si].tokens.start
+    }
+
+    /// The next sentence in the same block, if any.
+    pub fn next_in_block(&self, si: usize) -> Option<usize> {
+        let next = si + 1;
+        (next < self.doc.sentences.len() && self.doc.sentences[next].block == self.doc.sentences[si].block).then_some(next)
+    }
+
+    /// The sentence's block's label context.
+    pub fn context(&self, si: usize) -> Option<LabelKind> {
+        self.doc.block_of(si).context
+    }
+
+    /// Is `si` the first sentence of its block?
+    pub fn first_in_block(&self, si: usize) -> bool {
+        si == 0 || self.doc.sentences[si - 1].block != self.doc.sentences[si].block
+    }
+
+    /// Does the sentence go on, after byte `from`, with a colon, semicolon or dash
+    /// followed by at least `min_words` words (an elaboration: "hostile: she shouted")?
+    pub fn elaborated_after(&self, si: usize, from: usize, min_words: usize) -> bool {
+        let s = self.sentence(si);
+        let after = &self.doc.text[from..s.end];
+        let cut = after
+            .char_indices()
+            .find(|&(i, c)| matches!(c, ':' | ';' | '—' | '–') || (c == '-' && after[i..].starts_with("- ") && i > 0 && after[..i].ends_with(' ')))
+            .map(|(i, c)| i + c.len_utf8());
+        match cut {
+            Some(i) => after[i..].split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count() >= min_words,
+            None => false,
+        }
+    }
+
+    /// Does a bracket open right after byte `end` ("MDT (the team meeting)")?
+    pub fn bracket_follows(&self, end: usize) -> bool {
+        self.doc.text[end..].trim_start_matches([' ', '\u{a0}']).starts_with('(')
+    }
+
+    pub fn finding(
+        &self,
+        category: Category,
+        si: usize,
+        (start, end): (usize, usize),
+        term_or_rule: RuleRef,
+        severity: Severity,
+        message: String,
+        suggestions: Vec<Suggestion>,
+    ) -> Finding {
+        let rule = match term_or_rule {
+            RuleRef::Term(t) => t.rule.clone(),
+            RuleRef::Named(name) => format!("{category}/{name}"),
+        };
+        Finding { category, rule, severity, message, start, end, lang: self.sentence(si).lang, suggestions }
+    }
+}
+
+/// The rule a finding reports: a word-list term, or a rule in the check's own code.
+pub enum RuleRef<'a> {
+    Term(&'a Term),
+    Named(&'static str),
+}
+
+/// Capitalises `replacement` like the text it replaces ("Commenced" → "Started").
+pub fn match_case(original: &str, replacement: &str) -> String {
+    let starts_upper = original.chars().next().is_some_and(char::is_uppercase);
+    let all_caps = original.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+    if starts_upper && !(all_caps && original.chars().count() > 1) {
+        let mut chars = replacement.chars();
+        match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => String::new(),
+        }
+    } else {
+        replacement.to_string()
+    }
+}
+
+/// A message for a term: its own if it has one, else the category's.
+pub fn term_message(cx: &Context, term: &Term, lang: crate::language::Lang, key: &str, text: &str) -> String {
+    match &term.message {
+        Some(m) => crate::rulebook::text::fill(m, &[("text", text)]),
+        None => cx.rules.messages.render(term.category, lang, key, &[("text", text)]),
+    }
+}
+
+/// The prompt that asks the writer for what is missing.
+pub fn prompt(cx: &Context, cat: Category, lang: crate::language::Lang) -> Suggestion {
+    Suggestion { replacement: None, description: cx.rules.messages.get(cat, lang, "prompt").to_string() }
+}

@@ -1,0 +1,59 @@
+//! opinion-as-fact: a judgement stated as fact, with no owner and no evidence.
+//!
+//! Opinions are welcome; the problem is one that reads as fact. A judgement is not
+//! flagged when it comes with what was seen or heard (a reason after it, a quote, an
+//! elaboration after a colon, or observation in the same or next sentence), or when
+//! it is someone else's view, attributed ("her daughter feels ..."). An owned opinion
+//! with no basis ("I think she is hostile.") gets a gentler finding asking for it.
+
+use super::{prompt, term_message, Check, Context, RuleRef};
+use crate::document::LabelKind;
+use crate::finding::{Category, Finding, Severity};
+use crate::rulebook::LangRules;
+
+pub const SIGNALS: &[&str] = &["owner", "evidence", "observation", "attribution"];
+
+pub struct OpinionAsFact;
+
+impl Check for OpinionAsFact {
+    fn category(&self) -> Category {
+        Category::OpinionAsFact
+    }
+
+    fn run(&self, cx: &Context, out: &mut Vec<Finding>) {
+        let cat = Category::OpinionAsFact;
+        let terms = LangRules::terms_set(cat);
+        let owner = LangRules::signal_set(cat, "owner");
+        let evidence = LangRules::signal_set(cat, "evidence");
+        let observation = LangRules::signal_set(cat, "observation");
+        let attribution = LangRules::signal_set(cat, "attribution");
+        for si in 0..cx.doc.sentences.len() {
+            let sentence = cx.sentence(si);
+            let doc = cx.doc;
+            let observed_nearby = |s: usize| cx.has_unquoted(s, observation) || doc.sentence_has_quote(&doc.sentences[s]);
+            let next = cx.next_in_block(si);
+            let next_backs_it_up = next.is_some_and(|n| {
+                observed_nearby(n) || cx.hits(n, evidence).any(|h| cx.position_in_sentence(n, h) == 0)
+            });
+            for hit in cx.unquoted_hits(si, terms) {
+                let (start, end) = cx.span(hit);
+                let attributed = cx.unquoted_hits(si, attribution).any(|h| h.start < hit.start);
+                let evidenced = cx.unquoted_hits(si, evidence).any(|h| h.start >= hit.end)
+                    || observed_nearby(si)
+                    || cx.elaborated_after(si, end, 3)
+                    || next_backs_it_up;
+                if attributed || evidenced {
+                    continue;
+                }
+                let owned = cx.unquoted_hits(si, owner).any(|h| h.start < hit.start)
+                    || cx.context(si) == Some(LabelKind::Analysis);
+                let term = cx.term(si, hit);
+                let text = cx.text(hit);
+                let (key, severity) = if owned { ("message_owned", Severity::Info) } else { ("message", term.severity) };
+                let message = term_message(cx, term, sentence.lang, key, text);
+                let suggestions = vec![prompt(cx, cat, sentence.lang)];
+                out.push(cx.finding(cat, si, (start, end), RuleRef::Term(term), severity, message, suggestions));
+            }
+        }
+    }
+}

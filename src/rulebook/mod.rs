@@ -1,0 +1,258 @@
+//! Rules as data. Every word list, pattern, message and explanation lives in a file
+//! under `src/rules/`, embedded in the binary at compile time; an organisation can
+//! add rule files of its own at run time (`--rules FILE`, or `cofnod.toml`).
+//!
+//! A rule file holds one category in one language:
+//!
+//! ```toml
+//! language = "en"                 # or "cy"
+//! category = "plain-language"     # a category id from DOMAIN.md
+//! severity = "info"               # optional default for the terms below
+//! terms = [
+//!   { id = "signpost", match = ["signpost", "signposted"], suggest = ["tell about"] },
+//! ]
+//! [signals]                       # phrase lists a check reasons with (see docs)
+//! explained = ["which means"]
+//! ```
+//! See `pattern.rs` for the phrase syntax and `docs/RULES.md` for every field.
+
+pub mod lexicon;
+pub mod pattern;
+pub mod text;
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+pub use lexicon::{Hit, Lexicon, SetId};
+pub use text::{Explanation, Messages};
+
+use crate::checks;
+use crate::document::LabelTable;
+use crate::finding::{Category, Severity};
+use crate::language::Lang;
+
+/// The rule files compiled into the binary.
+pub const EMBEDDED_RULES: &[(&str, &str)] = &[
+    ("en/plain-language.toml", include_str!("../rules/en/plain-language.toml")),
+    ("en/opinion-as-fact.toml", include_str!("../rules/en/opinion-as-fact.toml")),
+    ("en/vague.toml", include_str!("../rules/en/vague.toml")),
+    ("en/output-as-outcome.toml", include_str!("../rules/en/output-as-outcome.toml")),
+    ("en/own-words.toml", include_str!("../rules/en/own-words.toml")),
+    ("en/rationale.toml", include_str!("../rules/en/rationale.toml")),
+    ("cy/plain-language.toml", include_str!("../rules/cy/plain-language.toml")),
+    ("cy/opinion-as-fact.toml", include_str!("../rules/cy/opinion-as-fact.toml")),
+    ("cy/vague.toml", include_str!("../rules/cy/vague.toml")),
+    ("cy/output-as-outcome.toml", include_str!("../rules/cy/output-as-outcome.toml")),
+    ("cy/own-words.toml", include_str!("../rules/cy/own-words.toml")),
+    ("cy/rationale.toml", include_str!("../rules/cy/rationale.toml")),
+];
+const EMBEDDED_LABELS: &str = include_str!("../rules/labels.toml");
+const EMBEDDED_MESSAGES: &str = include_str!("../rules/messages.toml");
+const EMBEDDED_EXPLANATIONS: &str = include_str!("../rules/explanations.toml");
+
+/// A problem in a rule file, naming the file.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: {problem}")]
+pub struct RuleError {
+    pub file: String,
+    pub problem: String,
+}
+
+/// A rule file's text and the name to report problems under.
+pub struct RuleSource {
+    pub name: String,
+    pub text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFileSpec {
+    language: String,
+    category: String,
+    severity: Option<String>,
+    #[serde(default)]
+    terms: Vec<TermSpec>,
+    #[serde(default)]
+    signals: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TermSpec {
+    id: String,
+    #[serde(rename = "match")]
+    phrases: Vec<String>,
+    #[serde(default)]
+    suggest: Vec<String>,
+    /// Advice shown when no replacement can be offered as it stands.
+    hint: Option<String>,
+    message: Option<String>,
+    severity: Option<String>,
+    /// Phrases that, in the same sentence, explain the term (an acronym's expansion).
+    #[serde(default)]
+    explained_by: Vec<String>,
+    /// For checks that look only in a context (own-words: outcomes and views), a
+    /// term that is a problem anywhere.
+    #[serde(default)]
+    anywhere: bool,
+}
+
+/// One flagged term: a rule id and what to say about it.
+#[derive(Clone, Debug)]
+pub struct Term {
+    pub category: Category,
+    /// Full rule id, e.g. `plain-language/signpost`.
+    pub rule: String,
+    pub phrases: Vec<String>,
+    pub suggest: Vec<String>,
+    pub hint: Option<String>,
+    pub message: Option<String>,
+    pub severity: Severity,
+    pub anywhere: bool,
+    /// The rule file it came from.
+    pub file: String,
+}
+
+/// The rules of one language.
+#[derive(Default)]
+pub struct LangRules {
+    pub lexicon: Lexicon,
+    pub terms: Vec<Term>,
+}
+
+/// Sets are numbered by arithmetic, not looked up by name: each category has a
+/// block of 16 ids (0 its terms, 1.. its signals in the order the check declares
+/// them, 15 its terms' `explained_by` phrases).
+const SETS_PER_CATEGORY: u16 = 16;
+const EXPLAINED_BY: u16 = 15;
+
+impl LangRules {
+    pub fn terms_set(cat: Category) -> SetId {
+        cat.index() as SetId * SETS_PER_CATEGORY
+    }
+
+    pub fn explained_by_set(cat: Category) -> SetId {
+        cat.index() as SetId * SETS_PER_CATEGORY + EXPLAINED_BY
+    }
+
+    /// The set id of a signal list a check declared (see `checks::signal_names`).
+    pub fn signal_set(cat: Category, name: &str) -> SetId {
+        let index = checks::signal_names(cat)
+            .iter()
+            .position(|n| *n == name)
+            .unwrap_or_else(|| panic!("{cat} declares no signal '{name}'"));
+        cat.index() as SetId * SETS_PER_CATEGORY + 1 + index as SetId
+    }
+}
+
+pub struct RuleBook {
+    pub labels: LabelTable,
+    langs: [LangRules; 2],
+    pub messages: Messages,
+}
+
+fn is_rule_id(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+impl RuleBook {
+    /// The rules compiled into the binary. They are checked by the test suite, so a
+    /// failure here is a build defect, not a user error.
+    pub fn embedded() -> RuleBook {
+        RuleBook::with_extra(&[]).expect("embedded rule files are valid")
+    }
+
+    /// The embedded rules plus an organisation's own rule files.
+    pub fn with_extra(extra: &[RuleSource]) -> Result<RuleBook, RuleError> {
+        let labels = LabelTable::from_toml(EMBEDDED_LABELS)
+            .map_err(|problem| RuleError { file: "labels.toml".into(), problem })?;
+        let messages = Messages::from_toml(EMBEDDED_MESSAGES, EMBEDDED_EXPLANATIONS)
+            .map_err(|problem| RuleError { file: "messages.toml".into(), problem })?;
+        let mut book = RuleBook { labels, langs: [LangRules::default(), LangRules::default()], messages };
+        for (name, text) in EMBEDDED_RULES {
+            book.add_file(name, text)?;
+        }
+        for source in extra {
+            book.add_file(&source.name, &source.text)?;
+        }
+        Ok(book)
+    }
+
+    pub fn lang(&self, lang: Lang) -> &LangRules {
+        &self.langs[lang as usize]
+    }
+
+    /// Every term with this full rule id, in either language.
+    pub fn terms_with_rule<'a>(&'a self, rule: &'a str) -> impl Iterator<Item = (Lang, &'a Term)> + 'a {
+        [Lang::En, Lang::Cy]
+            .into_iter()
+            .flat_map(move |l| self.lang(l).terms.iter().filter(move |t| t.rule == rule).map(move |t| (l, t)))
+    }
+
+    fn add_file(&mut self, file: &str, text: &str) -> Result<(), RuleError> {
+        let err = |problem: String| RuleError { file: file.to_string(), problem };
+        let spec: RuleFileSpec = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+        let lang = Lang::parse(&spec.language)
+            .ok_or_else(|| err(format!("language must be \"en\" or \"cy\", not \"{}\"", spec.language)))?;
+        let category = Category::from_id(&spec.category).ok_or_else(|| {
+            let known: Vec<&str> = Category::ALL.iter().map(|c| c.id()).collect();
+            err(format!("unknown category \"{}\"; known: {}", spec.category, known.join(", ")))
+        })?;
+        let parse_severity = |s: &str| {
+            Severity::parse(s).ok_or_else(|| err(format!("severity must be hint, info, warning or error, not \"{s}\"")))
+        };
+        let file_severity = match &spec.severity {
+            Some(s) => parse_severity(s)?,
+            None => checks::default_severity(category),
+        };
+        let rules = &mut self.langs[lang as usize];
+
+        for (name, phrases) in &spec.signals {
+            if !checks::signal_names(category).contains(&name.as_str()) {
+                return Err(err(format!(
+                    "{category} has no signal list \"{name}\"; known: {}",
+                    checks::signal_names(category).join(", ")
+                )));
+            }
+            let set = LangRules::signal_set(category, name);
+            for (i, phrase) in phrases.iter().enumerate() {
+                let parsed = pattern::parse(phrase, lang).map_err(|p| err(format!("signals.{name}: {p}")))?;
+                rules.lexicon.add(set, i as u32, parsed);
+            }
+        }
+
+        for term in spec.terms {
+            if !is_rule_id(&term.id) {
+                return Err(err(format!("term id \"{}\" must use lowercase letters, digits and hyphens", term.id)));
+            }
+            if term.phrases.is_empty() {
+                return Err(err(format!("term \"{}\" has no phrases to match", term.id)));
+            }
+            let entry = rules.terms.len() as u32;
+            for phrase in &term.phrases {
+                let parsed = pattern::parse(phrase, lang).map_err(|p| err(format!("term \"{}\": {p}", term.id)))?;
+                rules.lexicon.add(LangRules::terms_set(category), entry, parsed);
+            }
+            for phrase in &term.explained_by {
+                let parsed = pattern::parse(phrase, lang).map_err(|p| err(format!("term \"{}\": {p}", term.id)))?;
+                rules.lexicon.add(LangRules::explained_by_set(category), entry, parsed);
+            }
+            let severity = match &term.severity {
+                Some(s) => parse_severity(s)?,
+                None => file_severity,
+            };
+            rules.terms.push(Term {
+                category,
+                rule: format!("{category}/{}", term.id),
+                phrases: term.phrases,
+                suggest: term.suggest,
+                hint: term.hint,
+                message: term.message,
+                severity,
+                anywhere: term.anywhere,
+                file: file.to_string(),
+            });
+        }
+        Ok(())
+    }
+}
