@@ -76,6 +76,20 @@ pub fn radical_forms(word: &str) -> Vec<String> {
     forms
 }
 
+/// Short words written more than one way: the article (y, yr, 'r), "and" (a, ac)
+/// and "with" (â, ag, and "a" when the circumflex is left off). A word list writes
+/// one ("y", "â") and matches them all.
+pub fn spelling_equivalents(word: &str) -> &'static [&'static str] {
+    match word {
+        "yr" => &["y"],
+        "y" => &["yr"],
+        "ac" => &["a"],
+        "ag" => &["â"],
+        "a" => &["â"],
+        _ => &[],
+    }
+}
+
 /// Welsh clitic forms written after an apostrophe ("mae hi'n", "i'r", "a'i") and the
 /// full words they stand for, so that "'n ymosodol" matches a pattern "yn ymosodol".
 pub fn clitic_expansion(clitic: &str) -> &'static [&'static str] {

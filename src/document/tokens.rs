@@ -69,7 +69,9 @@ pub fn forms_of(word: &str, lang: Lang, out: &mut Vec<String>) {
                 out.push(norm);
                 out.extend(expansions.iter().map(|s| s.to_string()));
             } else {
+                let equivalents = welsh::spelling_equivalents(&norm);
                 out.extend(welsh::radical_forms(&norm));
+                out.extend(equivalents.iter().map(|s| s.to_string()));
             }
         }
     }

@@ -5,7 +5,8 @@
 //! - `MDT`                a word with capitals is matched exactly (acronyms);
 //! - `hostile|aggressive` any one of the alternatives;
 //! - `*`                  any single word;
-//! - `[very]`             an optional word (alternatives allowed: `[very|really]`);
+//! - `[very]`             optional (`[very|really]`, `[of a]`);
+//! - `(a lot|too much)`   a choice of word sequences;
 //! - `^` (first only)     the pattern must start the sentence.
 //! Hyphens and apostrophes split words as they do in text ("walk-in" is two words;
 //! Welsh "i'r" is "i" + "'r"). Welsh words are written in their radical form: the
@@ -60,7 +61,8 @@ fn word_token(word: &str, lang: Lang) -> PatToken {
     PatToken::Word { alts, exact: Vec::new() }
 }
 
-fn single(chunk: &str, lang: Lang) -> Result<PatToken, String> {
+/// Alternatives of single chunks ("hostile|aggressive", "well-being|wellbeing").
+fn alternatives(chunk: &str, lang: Lang) -> Result<PatToken, String> {
     if chunk == "*" {
         return Ok(PatToken::Any);
     }
@@ -82,30 +84,95 @@ fn single(chunk: &str, lang: Lang) -> Result<PatToken, String> {
     Ok(PatToken::Word { alts, exact })
 }
 
-pub fn parse(pattern: &str, lang: Lang) -> Result<ParsedPattern, String> {
-    let mut tokens = Vec::new();
-    let mut anchored = false;
-    for (i, chunk) in pattern.split_whitespace().enumerate() {
-        if chunk == "^" {
-            if i != 0 {
-                return Err(format!("'^' may only start a pattern: '{pattern}'"));
+/// Splits `s` at top-level occurrences of `sep` (outside brackets).
+fn split_top(s: &str, sep: impl Fn(char) -> bool) -> Result<Vec<&str>, String> {
+    let mut parts = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => {
+                depth -= 1;
+                if depth < 0 {
+                    return Err(format!("unbalanced '{c}' in '{s}'"));
+                }
             }
-            anchored = true;
-        } else if let Some(rest) = chunk.strip_prefix('[') {
-            let inner = rest
-                .strip_suffix(']')
-                .ok_or_else(|| format!("'{chunk}' in '{pattern}': an optional word is one word in brackets, without spaces"))?;
-            tokens.push(PatToken::Optional(Box::new(single(inner, lang)?)));
-        } else if chunk == "*" || chunk.contains('|') {
-            tokens.push(single(chunk, lang)?);
+            _ if depth == 0 && sep(c) => {
+                parts.push(&s[start..i]);
+                start = i + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    if depth != 0 {
+        return Err(format!("unclosed bracket in '{s}'"));
+    }
+    parts.push(&s[start..]);
+    Ok(parts)
+}
+
+/// A sequence of items separated by spaces.
+fn sequence(s: &str, lang: Lang) -> Result<Vec<PatToken>, String> {
+    let mut tokens = Vec::new();
+    for item in split_top(s, char::is_whitespace)?.into_iter().filter(|i| !i.is_empty()) {
+        if let Some(inner) = item.strip_prefix('[') {
+            let inner = inner.strip_suffix(']').ok_or_else(|| format!("'{item}': text after a closing bracket"))?;
+            tokens.push(PatToken::Optional(Box::new(group(inner, lang)?)));
+        } else if let Some(inner) = item.strip_prefix('(') {
+            let inner = inner.strip_suffix(')').ok_or_else(|| format!("'{item}': text after a closing bracket"))?;
+            tokens.push(group(inner, lang)?);
+        } else if item.contains(['(', ')', '[', ']']) {
+            return Err(format!("'{item}': brackets must enclose whole words"));
+        } else if item == "*" || item.contains('|') {
+            tokens.push(alternatives(item, lang)?);
         } else {
-            let w = words(chunk, lang);
+            let w = words(item, lang);
             if w.is_empty() {
-                return Err(format!("'{chunk}' in '{pattern}' has no words"));
+                return Err(format!("'{item}' has no words"));
             }
             tokens.extend(w.iter().map(|w| word_token(w, lang)));
         }
     }
+    Ok(tokens)
+}
+
+/// The inside of `(...)` or `[...]`: alternatives, each a sequence of words.
+fn group(inner: &str, lang: Lang) -> Result<PatToken, String> {
+    let options = split_top(inner, |c| c == '|')?;
+    let mut seqs = Vec::new();
+    for option in options {
+        let seq = sequence(option, lang)?;
+        if seq.is_empty() {
+            return Err(format!("empty alternative in '({inner})'"));
+        }
+        seqs.push(seq);
+    }
+    // A group of single words is just alternatives.
+    if seqs.iter().all(|s| s.len() == 1 && matches!(s[0], PatToken::Word { .. })) {
+        let mut alts = Vec::new();
+        let mut exact = Vec::new();
+        for s in seqs {
+            if let PatToken::Word { alts: a, exact: e } = s.into_iter().next().unwrap() {
+                alts.extend(a);
+                exact.extend(e);
+            }
+        }
+        return Ok(PatToken::Word { alts, exact });
+    }
+    Ok(PatToken::Choice(seqs))
+}
+
+pub fn parse(pattern: &str, lang: Lang) -> Result<ParsedPattern, String> {
+    let trimmed = pattern.trim_start();
+    let (anchored, body) = match trimmed.strip_prefix('^') {
+        Some(rest) => (true, rest),
+        None => (false, trimmed),
+    };
+    if body.contains('^') {
+        return Err(format!("'^' may only start a pattern: '{pattern}'"));
+    }
+    let tokens = sequence(body, lang).map_err(|e| format!("pattern '{pattern}': {e}"))?;
     match tokens.first() {
         None => Err(format!("pattern '{pattern}' is empty")),
         Some(PatToken::Word { .. } | PatToken::Choice(_)) => Ok(ParsedPattern { anchored, tokens }),
@@ -147,10 +214,24 @@ mod tests {
     }
 
     #[test]
+    fn groups_hold_word_sequences() {
+        let p = parse("drinks (a lot|heavily) [at night]", Lang::En).unwrap();
+        assert_eq!(
+            p.tokens,
+            vec![
+                w(&["drinks"], false),
+                PatToken::Choice(vec![vec![w(&["a"], false), w(&["lot"], false)], vec![w(&["heavily"], false)]]),
+                PatToken::Optional(Box::new(PatToken::Choice(vec![vec![w(&["at"], false), w(&["night"], false)]]))),
+            ]
+        );
+    }
+
+    #[test]
     fn rejects_patterns_that_cannot_match_sensibly() {
         assert!(parse("* state", Lang::En).is_err());
         assert!(parse("", Lang::En).is_err());
-        assert!(parse("[of a]", Lang::En).is_err());
+        assert!(parse("[of a", Lang::En).is_err());
+        assert!(parse("drinks (a lot", Lang::En).is_err());
         assert!(parse("x|'", Lang::En).is_err());
         assert_eq!(
             parse("well-being|wellbeing", Lang::En).unwrap().tokens,
