@@ -15,3 +15,6 @@ pub use engine::{Analysis, Engine, Settings};
 pub use finding::{Category, Finding, Severity, Suggestion};
 pub use language::{DocLanguage, Lang};
 pub mod corpus;
+pub mod cli;
+pub mod config;
+pub mod input;

@@ -1,0 +1,209 @@
+//! `cofnod check`: many notes, one engine per configuration, in parallel.
+
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::report::{FileReport, Json, ReportedFinding, Reporter, Summary, Text};
+use super::Format;
+use crate::config::{self, Config};
+use crate::engine::Engine;
+use crate::input::{self, InputError};
+use crate::position::LineIndex;
+
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    pub format: Format,
+    pub rules: Vec<PathBuf>,
+    pub config: Option<PathBuf>,
+    pub no_config: bool,
+}
+
+enum Target {
+    Stdin,
+    File(PathBuf),
+}
+
+impl Target {
+    fn display(&self) -> String {
+        match self {
+            Target::Stdin => "-".to_string(),
+            Target::File(p) => p.display().to_string(),
+        }
+    }
+}
+
+fn is_note(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("md"))
+}
+
+/// Expands folders into the notes they contain, sorted, skipping hidden folders.
+fn collect(paths: &[PathBuf], skipped: &mut usize) -> Vec<Target> {
+    let mut targets = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            targets.push(Target::Stdin);
+        } else if path.is_dir() {
+            let walker = walkdir::WalkDir::new(path).sort_by_file_name().into_iter().filter_entry(|e| {
+                e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
+            });
+            for entry in walker.filter_map(Result::ok) {
+                if entry.file_type().is_dir() {
+                    continue;
+                }
+                if is_note(entry.path()) {
+                    targets.push(Target::File(entry.into_path()));
+                } else {
+                    *skipped += 1;
+                }
+            }
+        } else if is_note(path) {
+            targets.push(Target::File(path.clone()));
+        } else {
+            eprintln!("cofnod: {}: skipped (cofnod checks .txt and .md files)", path.display());
+            *skipped += 1;
+        }
+    }
+    targets
+}
+
+/// Engines by configuration file, built once each.
+struct Engines {
+    extra: Vec<crate::rulebook::RuleSource>,
+    fixed: Option<Arc<Engine>>,
+    by_config: HashMap<Option<PathBuf>, Arc<Engine>>,
+    config_of_dir: HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl Engines {
+    fn build(&self, config: &Config) -> Result<Engine, String> {
+        let mut sources = config::read_rule_files(&config.rule_files).map_err(|e| e.to_string())?;
+        sources.extend(self.extra.iter().map(|s| crate::rulebook::RuleSource { name: s.name.clone(), text: s.text.clone() }));
+        Engine::with_rules(&sources, config.settings.clone()).map_err(|e| e.to_string())
+    }
+
+    fn for_dir(&mut self, dir: &Path) -> Arc<Engine> {
+        if let Some(engine) = &self.fixed {
+            return engine.clone();
+        }
+        let config_path = self.config_of_dir.entry(dir.to_path_buf()).or_insert_with(|| Config::find(dir)).clone();
+        if let Some(engine) = self.by_config.get(&config_path) {
+            return engine.clone();
+        }
+        let engine = match &config_path {
+            None => self.build(&Config::default()),
+            Some(path) => Config::load(path).map_err(|e| e.to_string()).and_then(|c| self.build(&c)),
+        };
+        let engine = Arc::new(engine.unwrap_or_else(|problem| {
+            eprintln!("cofnod: {problem}; using the default rules for the notes it covers");
+            self.build(&Config::default()).expect("the default configuration builds")
+        }));
+        self.by_config.insert(config_path, engine.clone());
+        engine
+    }
+}
+
+fn check_one(target: &Target, engine: &Engine) -> FileReport {
+    let decoded = match target {
+        Target::Stdin => {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|e| InputError::Unreadable(e.kind().to_string()))
+                .and_then(|_| input::decode(&bytes))
+        }
+        Target::File(path) => input::read(path),
+    };
+    let path = target.display();
+    match decoded {
+        Err(e) => FileReport { path, language: "unknown", encoding: None, error: Some(e.to_string()), findings: Vec::new() },
+        Ok(d) => {
+            let analysis = engine.analyse(&d.text);
+            let index = LineIndex::new(&d.text);
+            let findings = analysis.findings.into_iter().map(|f| ReportedFinding::new(f, &d.text, &index)).collect();
+            FileReport { path, language: analysis.language.code(), encoding: Some(d.encoding), error: None, findings }
+        }
+    }
+}
+
+/// Files analysed in parallel per batch, then written in order.
+const BATCH: usize = 64;
+
+pub fn run(opts: Options) -> i32 {
+    let missing: Vec<&PathBuf> = opts.paths.iter().filter(|p| p.as_os_str() != "-" && std::fs::symlink_metadata(p).is_err()).collect();
+    if !missing.is_empty() {
+        for p in missing {
+            eprintln!("cofnod: {}: no such file or folder", p.display());
+        }
+        return 2;
+    }
+    let extra = match config::read_rule_files(&opts.rules) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("cofnod: {e}");
+            return 2;
+        }
+    };
+    let mut engines = Engines { extra, fixed: None, by_config: HashMap::new(), config_of_dir: HashMap::new() };
+    // Explicit choices fail loudly; a discovered cofnod.toml only warns.
+    let fixed = if opts.no_config {
+        Some(engines.build(&Config::default()))
+    } else if let Some(path) = &opts.config {
+        Some(Config::load(path).map_err(|e| e.to_string()).and_then(|c| engines.build(&c)))
+    } else {
+        None
+    };
+    match fixed {
+        Some(Ok(engine)) => engines.fixed = Some(Arc::new(engine)),
+        Some(Err(e)) => {
+            eprintln!("cofnod: {e}");
+            return 2;
+        }
+        None => {}
+    }
+
+    let mut skipped = 0;
+    let targets = collect(&opts.paths, &mut skipped);
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let jobs: Vec<(Target, Arc<Engine>)> = targets
+        .into_iter()
+        .map(|t| {
+            let dir = match &t {
+                Target::Stdin => cwd.clone(),
+                Target::File(p) => p.parent().filter(|d| !d.as_os_str().is_empty()).map_or(cwd.clone(), |d| cwd.join(d)),
+            };
+            let engine = engines.for_dir(&dir);
+            (t, engine)
+        })
+        .collect();
+
+    let mut reporter: Box<dyn Reporter> = match opts.format {
+        Format::Text => Box::new(Text),
+        Format::Json => Box::new(Json::default()),
+    };
+    let mut out = anstream::stdout().lock();
+    let mut summary = Summary { skipped, ..Summary::default() };
+    for batch in jobs.chunks(BATCH) {
+        let reports: Vec<FileReport> = batch.par_iter().map(|(t, e)| check_one(t, e)).collect();
+        for report in &reports {
+            summary.add(report);
+            if report.error.is_some() && opts.format == Format::Json {
+                eprintln!("cofnod: {}: {}", report.path, report.error.as_deref().unwrap_or_default());
+            }
+            if reporter.file(&mut out, report).is_err() {
+                return 1; // The reader went away (a closed pipe); stop quietly.
+            }
+        }
+    }
+    let _ = reporter.finish(&mut out, &summary);
+    let _ = out.flush();
+    if summary.findings > 0 {
+        1
+    } else {
+        0
+    }
+}
