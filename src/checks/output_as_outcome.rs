@@ -12,7 +12,7 @@ use crate::document::LabelKind;
 use crate::finding::{Category, Finding};
 use crate::rulebook::{Hit, LangRules};
 
-pub const SIGNALS: &[&str] = &["outcome-phrase", "reason", "person-goal"];
+pub const SIGNALS: &[&str] = &["outcome-phrase", "reason", "person-goal", "outcome-statement", "not-object"];
 
 /// How many words may stand between "needs" and the service ("needs a new care package").
 const MAX_GAP: usize = 3;
@@ -30,11 +30,23 @@ impl Check for OutputAsOutcome {
         let phrase = LangRules::signal_set(cat, "outcome-phrase");
         let reason = LangRules::signal_set(cat, "reason");
         let goal = LangRules::signal_set(cat, "person-goal");
+        let statement = LangRules::signal_set(cat, "outcome-statement");
+        let not_object = LangRules::signal_set(cat, "not-object");
         for si in 0..cx.doc.sentences.len() {
             let sentence = cx.sentence(si);
             let labelled = cx.context(si) == Some(LabelKind::Outcome) && cx.first_in_block(si);
-            let phrased = |svc: &Hit| cx.unquoted_hits(si, phrase).any(|p| p.end <= svc.start && svc.start - p.end <= MAX_GAP);
-            let Some(service) = cx.unquoted_hits(si, services).find(|s| labelled || phrased(s)) else { continue };
+            // "needs a care package": the service is the object of the need, with no
+            // preposition between ("wants her family at her review" is not).
+            let phrased = |svc: &Hit| {
+                cx.unquoted_hits(si, phrase).any(|p| {
+                    p.end <= svc.start
+                        && svc.start - p.end <= MAX_GAP
+                        && !cx.hits(si, not_object).any(|n| n.start >= p.end && n.start < svc.start)
+                })
+            };
+            // "Her outcome is ...": everything after it is the outcome.
+            let stated = |svc: &Hit| cx.unquoted_hits(si, statement).any(|p| p.end <= svc.start);
+            let Some(service) = cx.unquoted_hits(si, services).find(|s| labelled || phrased(s) || stated(s)) else { continue };
             let for_a_reason = cx.has_unquoted(si, reason)
                 || cx.unquoted_hits(si, goal).any(|g| g.start < service.start)
                 || cx.doc.sentence_has_quote(sentence);

@@ -29,24 +29,29 @@ impl Check for Rationale {
         let doc = cx.doc;
         for si in 0..doc.sentences.len() {
             let sentence = cx.sentence(si);
-            let block = doc.block_of(si);
-            let labelled = cx.first_in_block(si) && block.label.is_some_and(|l| l.kind == LabelKind::Decision);
+            // A decision by label: the first sentence under "Decision:", a "Decisions:"
+            // line, or a "## Decision" heading.
+            let labelled = cx.first_in_block(si) && cx.context(si) == Some(LabelKind::Decision);
             let hit = cx.unquoted_hits(si, terms).next();
             if hit.is_none() && !labelled {
                 continue;
             }
-            let opens_with_reason = |n: usize| {
-                cx.hits(n, reason_next).any(|h| cx.position_in_sentence(n, h) <= 1)
-                    || cx.hits(n, reason).any(|h| cx.position_in_sentence(n, h) == 0)
-            };
+            // "Agreed at the meeting:" introduces a list; its items carry the reasons.
+            if doc.sentence_text(sentence).trim_end().ends_with(':') {
+                continue;
+            }
             // The sentence after, in this block or (at a block's end) the next block.
-            let following = cx.next_in_block(si).or_else(|| (si + 1 < doc.sentences.len()).then_some(si + 1));
-            let reason_follows = following.is_some_and(|n| {
-                let under_reason_label = doc.sentences[n].block != sentence.block && doc.block_of(n).context == Some(LabelKind::Reason);
-                opens_with_reason(n) || under_reason_label
-            });
+            let next_in_block = cx.next_in_block(si);
+            let reason_follows = match next_in_block {
+                Some(n) => cx.has_unquoted(n, reason) || cx.hits(n, reason_next).any(|h| cx.position_in_sentence(n, h) <= 1),
+                None => (si + 1 < doc.sentences.len()) && {
+                    let n = si + 1;
+                    doc.block_of(n).context == Some(LabelKind::Reason) || cx.hits(n, reason_next).any(|h| cx.position_in_sentence(n, h) <= 1)
+                },
+            };
             let block_has_reason = labelled && doc.block_sentences[sentence.block].clone().any(|s| cx.has_unquoted(s, reason));
-            if cx.has_unquoted(si, reason) || reason_follows || block_has_reason {
+            let end = hit.map_or(sentence.start, |h| cx.span(h).1);
+            if cx.has_unquoted(si, reason) || reason_follows || block_has_reason || cx.elaborated_after(si, end, 4) {
                 continue;
             }
             let lang = sentence.lang;

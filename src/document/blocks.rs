@@ -100,6 +100,8 @@ fn strip_markup(s: &str) -> &str {
 /// A label at the start of `content`: its kind, the label's byte length (including
 /// the colon and markup), and whether anything follows it on the line.
 fn find_label(content: &str, labels: &LabelTable) -> Option<(LabelKind, usize)> {
+    // "Outcome – walk-in shower", "Goal - ...": a label only if the words before
+    // the dash are one, and before any full stop.
     let mut cut = content.len().min(80);
     while !content.is_char_boundary(cut) {
         cut -= 1;
@@ -118,13 +120,13 @@ fn find_label(content: &str, labels: &LabelTable) -> Option<(LabelKind, usize)> 
                 end += content[end..].len() - content[end..].trim_start_matches(['*', '_']).len();
                 return Some((kind, end));
             }
-            '.' | '!' | '?' | '"' | '“' | '(' => return None,
+            '.' | '!' | '?' | '"' | '“' => break,
             _ => {}
         }
     }
-    // "Outcome – walk-in shower" is a label only if the words before the dash are one.
+    let before_stop = window.find(['.', '!', '?', ':']).map_or(window, |i| &window[..i]);
     for sep in [" - ", " – ", " — "] {
-        if let Some(i) = window.find(sep) {
+        if let Some(i) = before_stop.find(sep) {
             let kind = labels.classify_exact(strip_markup(&content[..i]))?;
             return Some((kind, i + sep.len()));
         }

@@ -60,7 +60,7 @@ impl LabelTable {
     /// its own ("What matters to Mrs Ali", "Outcome 2", "Canlyniad personol 1").
     pub fn classify(&self, text: &str) -> Option<LabelKind> {
         let words = words_of(text);
-        if words.is_empty() || words.len() > 7 {
+        if words.is_empty() || words.len() > 10 {
             return None;
         }
         self.entries

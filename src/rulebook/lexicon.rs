@@ -39,6 +39,7 @@ pub struct Lexicon {
 fn token_matches(p: &PatToken, token: &Token, doc: &Document) -> bool {
     match p {
         PatToken::Any => true,
+        PatToken::Name => doc.text[token.start..token.end].starts_with(char::is_uppercase),
         PatToken::Choice(_) => unreachable!("choices are matched as sequences"),
         PatToken::Optional(inner) => token_matches(inner, token, doc),
         PatToken::Word { alts, exact } => {

@@ -5,6 +5,7 @@
 //! - `MDT`                a word with capitals is matched exactly (acronyms);
 //! - `hostile|aggressive` any one of the alternatives;
 //! - `*`                  any single word;
+//! - `@name`              a word that starts with a capital letter (usually a name);
 //! - `[very]`             optional (`[very|really]`, `[of a]`);
 //! - `(a lot|too much)`   a choice of word sequences;
 //! - `^` (first only)     the pattern must start the sentence.
@@ -21,6 +22,8 @@ pub enum PatToken {
     /// (written with capitals, compared with the text as written).
     Word { alts: Vec<String>, exact: Vec<String> },
     Any,
+    /// A word starting with a capital letter.
+    Name,
     Optional(Box<PatToken>),
     /// Alternatives of which some are several words ("well-being|wellbeing": the
     /// hyphen makes "well-being" two words, as in text).
@@ -65,6 +68,9 @@ fn word_token(word: &str, lang: Lang) -> PatToken {
 fn alternatives(chunk: &str, lang: Lang) -> Result<PatToken, String> {
     if chunk == "*" {
         return Ok(PatToken::Any);
+    }
+    if chunk == "@name" {
+        return Ok(PatToken::Name);
     }
     let options: Vec<Vec<String>> = chunk.split('|').map(|alt| words(alt, lang)).collect();
     if let Some(alt) = chunk.split('|').zip(&options).find(|(_, w)| w.is_empty()).map(|(a, _)| a) {
@@ -124,7 +130,7 @@ fn sequence(s: &str, lang: Lang) -> Result<Vec<PatToken>, String> {
             tokens.push(group(inner, lang)?);
         } else if item.contains(['(', ')', '[', ']']) {
             return Err(format!("'{item}': brackets must enclose whole words"));
-        } else if item == "*" || item.contains('|') {
+        } else if item == "*" || item == "@name" || item.contains('|') {
             tokens.push(alternatives(item, lang)?);
         } else {
             let w = words(item, lang);
@@ -176,7 +182,7 @@ pub fn parse(pattern: &str, lang: Lang) -> Result<ParsedPattern, String> {
     match tokens.first() {
         None => Err(format!("pattern '{pattern}' is empty")),
         Some(PatToken::Word { .. } | PatToken::Choice(_)) => Ok(ParsedPattern { anchored, tokens }),
-        Some(_) => Err(format!("pattern '{pattern}' must start with a word, not '*' or '[...]'")),
+        Some(_) => Err(format!("pattern '{pattern}' must start with a word, not '*', '@name' or '[...]'")),
     }
 }
 
