@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use crate::checks::{self, Check, Context};
 use crate::document::Document;
 use crate::finding::{Category, Finding, Severity};
-use crate::language::{DocLanguage, LanguageDetector};
+use crate::language::{DocLanguage, Lang, LanguageDetector};
 use crate::rulebook::{RuleBook, RuleError, RuleSource};
 
 /// What an organisation or a user has switched off or re-weighted.
@@ -61,7 +61,16 @@ impl Engine {
         let mut hits = Vec::with_capacity(doc.sentences.len());
         for sentence in &doc.sentences {
             let mut h = Vec::new();
-            self.rules.lang(sentence.lang).lexicon.scan(&doc, sentence, &mut h);
+            if sentence.lang_decided {
+                self.rules.lang(sentence.lang).lexicon.scan(sentence.lang, &doc, sentence, &mut h);
+            } else {
+                // Too short to tell ("Defnyddiwr gwasanaeth: Mr Rhys", "Case closed."):
+                // both languages' word lists look at it; each hit keeps its language.
+                for lang in [Lang::En, Lang::Cy] {
+                    self.rules.lang(lang).lexicon.scan(lang, &doc, sentence, &mut h);
+                }
+                h.sort_by_key(|hit| (hit.set, hit.start));
+            }
             hits.push(h);
         }
         let cx = Context { doc: &doc, rules: &self.rules, hits: &hits };
@@ -77,7 +86,13 @@ impl Engine {
                 f.severity = s;
             }
         }
-        findings.sort_by(|a, b| (a.start, a.end, a.category).cmp(&(b.start, b.end, b.category)));
+        // A short sentence of undecided language may match the same words in both
+        // lexicons (acronyms); keep one finding, in the language the sentence leans to.
+        let lang_at = |offset: usize| {
+            doc.sentences.iter().find(|s| s.start <= offset && offset < s.end).map(|s| s.lang)
+        };
+        findings.sort_by_key(|f| (f.start, f.end, f.category, Some(f.lang) != lang_at(f.start)));
+        findings.dedup_by(|b, a| (a.start, a.end, a.category) == (b.start, b.end, b.category));
         Analysis { language: doc.language, findings }
     }
 

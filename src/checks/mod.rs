@@ -14,7 +14,7 @@ mod vague;
 
 use crate::document::{Document, LabelKind, Sentence};
 use crate::finding::{Category, Finding, Severity, Suggestion};
-use crate::rulebook::{Hit, LangRules, RuleBook, SetId, Term};
+use crate::rulebook::{Hit, RuleBook, SetId, Term};
 
 pub trait Check: Send + Sync {
     fn category(&self) -> Category;
@@ -65,10 +65,6 @@ impl<'a> Context<'a> {
         &self.doc.sentences[si]
     }
 
-    pub fn lang_rules(&self, si: usize) -> &'a LangRules {
-        self.rules.lang(self.doc.sentences[si].lang)
-    }
-
     pub fn hits(&self, si: usize, set: SetId) -> impl Iterator<Item = &'a Hit> + 'a {
         self.hits[si].iter().filter(move |h| h.set == set)
     }
@@ -87,8 +83,9 @@ impl<'a> Context<'a> {
         self.unquoted_hits(si, set).next().is_some()
     }
 
-    pub fn term(&self, si: usize, hit: &Hit) -> &'a Term {
-        &self.lang_rules(si).terms[hit.entry as usize]
+    /// The word-list term a hit of a category's terms set belongs to.
+    pub fn term(&self, hit: &Hit) -> &'a Term {
+        &self.rules.lang(hit.lang).terms[hit.entry as usize]
     }
 
     /// Byte span of a hit.
@@ -152,11 +149,11 @@ impl<'a> Context<'a> {
         message: String,
         suggestions: Vec<Suggestion>,
     ) -> Finding {
-        let rule = match term_or_rule {
-            RuleRef::Term(t) => t.rule.clone(),
-            RuleRef::Named(name) => format!("{category}/{name}"),
+        let (rule, lang) = match term_or_rule {
+            RuleRef::Term(t) => (t.rule.clone(), t.lang),
+            RuleRef::Named(name) => (format!("{category}/{name}"), self.sentence(si).lang),
         };
-        Finding { category, rule, severity, message, start, end, lang: self.sentence(si).lang, suggestions }
+        Finding { category, rule, severity, message, start, end, lang, suggestions }
     }
 }
 
@@ -182,10 +179,10 @@ pub fn match_case(original: &str, replacement: &str) -> String {
 }
 
 /// A message for a term: its own if it has one, else the category's.
-pub fn term_message(cx: &Context, term: &Term, lang: crate::language::Lang, key: &str, text: &str) -> String {
+pub fn term_message(cx: &Context, term: &Term, key: &str, text: &str) -> String {
     match &term.message {
         Some(m) => crate::rulebook::text::fill(m, &[("text", text)]),
-        None => cx.rules.messages.render(term.category, lang, key, &[("text", text)]),
+        None => cx.rules.messages.render(term.category, term.lang, key, &[("text", text)]),
     }
 }
 

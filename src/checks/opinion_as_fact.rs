@@ -48,12 +48,12 @@ impl Check for OpinionAsFact {
                 }
                 let owned = cx.unquoted_hits(si, owner).any(|h| h.start < hit.start)
                     || cx.context(si) == Some(LabelKind::Analysis);
-                let term = cx.term(si, hit);
+                let term = cx.term(hit);
                 let text = cx.text(hit);
                 let (key, severity) = if owned { ("message_owned", Severity::Info) } else { ("message", term.severity) };
                 flagged_owned |= owned;
-                let message = term_message(cx, term, sentence.lang, key, text);
-                let suggestions = vec![prompt(cx, cat, sentence.lang)];
+                let message = term_message(cx, term, key, text);
+                let suggestions = vec![prompt(cx, cat, term.lang)];
                 out.push(cx.finding(cat, si, (start, end), RuleRef::Term(term), severity, message, suggestions));
             }
             // An opinion the writer owns ("I think ...", "In my view ...") needs its

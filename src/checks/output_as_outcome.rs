@@ -53,9 +53,9 @@ impl Check for OutputAsOutcome {
             if for_a_reason {
                 continue;
             }
-            let term = cx.term(si, service);
-            let message = term_message(cx, term, sentence.lang, "message", cx.text(service));
-            let suggestions = vec![prompt(cx, cat, sentence.lang)];
+            let term = cx.term(service);
+            let message = term_message(cx, term, "message", cx.text(service));
+            let suggestions = vec![prompt(cx, cat, term.lang)];
             out.push(cx.finding(cat, si, cx.span(service), RuleRef::Term(term), term.severity, message, suggestions));
         }
     }

@@ -25,16 +25,15 @@ impl Check for OwnWords {
         let terms = LangRules::terms_set(cat);
         let view = LangRules::signal_set(cat, "view-phrase");
         for si in 0..cx.doc.sentences.len() {
-            let lang = cx.sentence(si).lang;
             let in_context = matches!(cx.context(si), Some(LabelKind::Outcome | LabelKind::View));
             for hit in cx.unquoted_hits(si, terms) {
-                let term = cx.term(si, hit);
+                let term = cx.term(hit);
                 let phrased = cx.unquoted_hits(si, view).any(|v| v.start < hit.start);
                 if !(in_context || phrased || term.anywhere) {
                     continue;
                 }
-                let message = term_message(cx, term, lang, "message", cx.text(hit));
-                out.push(cx.finding(cat, si, cx.span(hit), RuleRef::Term(term), term.severity, message, vec![prompt(cx, cat, lang)]));
+                let message = term_message(cx, term, "message", cx.text(hit));
+                out.push(cx.finding(cat, si, cx.span(hit), RuleRef::Term(term), term.severity, message, vec![prompt(cx, cat, term.lang)]));
             }
         }
     }

@@ -26,10 +26,9 @@ impl Check for PlainLanguage {
         let explained_by = LangRules::explained_by_set(cat);
         let explainers = LangRules::signal_set(cat, "explained");
         for si in 0..cx.doc.sentences.len() {
-            let lang = cx.sentence(si).lang;
             for hit in cx.unquoted_hits(si, terms) {
                 let (start, end) = cx.span(hit);
-                let term = cx.term(si, hit);
+                let term = cx.term(hit);
                 let explained = cx.bracket_follows(end)
                     || in_brackets(cx.doc.text, start, end)
                     || cx.hits(si, explained_by).any(|h| h.entry == hit.entry)
@@ -38,6 +37,7 @@ impl Check for PlainLanguage {
                     continue;
                 }
                 let text = cx.text(hit);
+                let lang = term.lang;
                 let mut suggestions: Vec<Suggestion> = term
                     .suggest
                     .iter()
@@ -53,7 +53,7 @@ impl Check for PlainLanguage {
                 if suggestions.is_empty() {
                     suggestions.push(prompt(cx, cat, lang));
                 }
-                let message = term_message(cx, term, lang, "message", text);
+                let message = term_message(cx, term, "message", text);
                 out.push(cx.finding(cat, si, (start, end), RuleRef::Term(term), term.severity, message, suggestions));
             }
         }

@@ -58,8 +58,9 @@ impl Check for Rationale {
             let suggestions = vec![prompt(cx, cat, lang)];
             let finding = match hit {
                 Some(hit) => {
-                    let term = cx.term(si, hit);
-                    let message = term_message(cx, term, lang, "message", cx.text(hit));
+                    let term = cx.term(hit);
+                    let suggestions = vec![prompt(cx, cat, term.lang)];
+                    let message = term_message(cx, term, "message", cx.text(hit));
                     cx.finding(cat, si, cx.span(hit), RuleRef::Term(term), term.severity, message, suggestions)
                 }
                 None => {

@@ -20,7 +20,6 @@ impl Check for Vague {
         let terms = LangRules::terms_set(cat);
         let specifics = LangRules::signal_set(cat, "specifics");
         for si in 0..cx.doc.sentences.len() {
-            let lang = cx.sentence(si).lang;
             let next_gives_detail = cx
                 .next_in_block(si)
                 .is_some_and(|n| cx.hits(n, specifics).any(|h| cx.position_in_sentence(n, h) == 0));
@@ -33,9 +32,9 @@ impl Check for Vague {
                 if specified {
                     continue;
                 }
-                let term = cx.term(si, hit);
-                let message = term_message(cx, term, lang, "message", cx.text(hit));
-                out.push(cx.finding(cat, si, (start, end), RuleRef::Term(term), term.severity, message, vec![prompt(cx, cat, lang)]));
+                let term = cx.term(hit);
+                let message = term_message(cx, term, "message", cx.text(hit));
+                out.push(cx.finding(cat, si, (start, end), RuleRef::Term(term), term.severity, message, vec![prompt(cx, cat, term.lang)]));
             }
         }
     }

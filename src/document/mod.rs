@@ -102,9 +102,11 @@ impl<'t> Document<'t> {
                 let lang = d.lang.unwrap_or(block_lang);
                 let first_token = token_list.len();
                 for &(ws, we) in &d.words {
-                    let split = match lang {
-                        Lang::Cy => tokens::welsh_clitic_split(&text[ws..we]).map(|i| ws + i),
-                        Lang::En => None,
+                    // Undecided sentences are tokenised the Welsh way (a superset: no
+                    // English word has a Welsh clitic).
+                    let split = match d.lang {
+                        Some(Lang::En) => None,
+                        _ => tokens::welsh_clitic_split(&text[ws..we]).map(|i| ws + i),
                     };
                     let parts: &[(usize, usize)] = match split {
                         Some(mid) => &[(ws, mid), (mid, we)],
@@ -112,7 +114,7 @@ impl<'t> Document<'t> {
                     };
                     for &(s, e) in parts {
                         let f0 = forms.len();
-                        tokens::forms_of(&text[s..e], lang, &mut forms);
+                        tokens::forms_of(&text[s..e], d.lang, &mut forms);
                         token_list.push(Token { start: s, end: e, forms: (f0 as u32, forms.len() as u32), quoted: in_quote(s, e) });
                     }
                 }
@@ -177,8 +179,8 @@ fn detect_sentence(
     if let Some(lang) = count.verdict() {
         return Some(lang);
     }
-    let letters = considered.iter().map(|&&(s, e)| e - s).sum::<usize>();
-    if considered.len() < 2 || letters < 8 {
+    // Lingua is unreliable on fragments of a few words (mostly names and labels).
+    if considered.len() < 4 {
         return None;
     }
     detector.detect_statistical(&text[start..end])

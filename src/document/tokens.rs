@@ -52,9 +52,16 @@ pub fn welsh_clitic_split(word: &str) -> Option<usize> {
     }
 }
 
-/// The forms a word list can match a token by.
-pub fn forms_of(word: &str, lang: Lang, out: &mut Vec<String>) {
+/// The forms a word list can match a token by. `None`: the sentence's language is
+/// undecided, so the word gets the forms of both languages.
+pub fn forms_of(word: &str, lang: Option<Lang>, out: &mut Vec<String>) {
     let norm = normalise(word);
+    let Some(lang) = lang else {
+        let stem = norm.strip_suffix("'s").map(str::to_string);
+        forms_of(word, Some(Lang::Cy), out);
+        out.extend(stem);
+        return;
+    };
     match lang {
         Lang::En => {
             let stem = norm.strip_suffix("'s").map(str::to_string);
@@ -98,13 +105,13 @@ mod tests {
     #[test]
     fn forms_undo_mutation_and_possessives() {
         let mut out = Vec::new();
-        forms_of("Mum’s", Lang::En, &mut out);
+        forms_of("Mum’s", Some(Lang::En), &mut out);
         assert_eq!(out, vec!["mum's", "mum"]);
         out.clear();
-        forms_of("'n", Lang::Cy, &mut out);
+        forms_of("'n", Some(Lang::Cy), &mut out);
         assert_eq!(out, vec!["'n", "yn"]);
         out.clear();
-        forms_of("Ofal", Lang::Cy, &mut out);
+        forms_of("Ofal", Some(Lang::Cy), &mut out);
         assert!(out.contains(&"gofal".to_string()));
     }
 }

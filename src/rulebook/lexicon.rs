@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use super::pattern::{ParsedPattern, PatToken};
 use crate::document::{Document, Sentence, Token};
+use crate::language::Lang;
 
 /// Identifies a list of patterns: a category's terms, or one of its signal lists.
 pub type SetId = u16;
@@ -24,6 +25,8 @@ struct Pattern {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Hit {
     pub set: SetId,
+    /// The language of the lexicon that found it.
+    pub lang: Lang,
     /// Which entry of the set (for terms: the term's index).
     pub entry: u32,
     pub start: usize,
@@ -112,7 +115,7 @@ impl Lexicon {
 
     /// Every set's matches in `sentence`, leftmost-longest and non-overlapping within
     /// a set (sets may overlap each other), ordered by set then position.
-    pub fn scan(&self, doc: &Document, sentence: &Sentence, out: &mut Vec<Hit>) {
+    pub fn scan(&self, lang: Lang, doc: &Document, sentence: &Sentence, out: &mut Vec<Hit>) {
         let tokens = doc.sentence_tokens(sentence);
         let base = sentence.tokens.start;
         let mut raw: Vec<Hit> = Vec::new();
@@ -131,12 +134,12 @@ impl Lexicon {
                         continue;
                     }
                     if let Some(end) = match_from(&p.parsed.tokens, tokens, i, doc) {
-                        raw.push(Hit { set: p.set, entry: p.entry, start: base + i, end: base + end });
+                        raw.push(Hit { set: p.set, lang, entry: p.entry, start: base + i, end: base + end });
                     }
                 }
             }
         }
-        raw.sort_by_key(|h| (h.set, h.start, std::cmp::Reverse(h.end), h.entry));
+        raw.sort_by_key(|h| (h.set, h.start, std::cmp::Reverse(h.end), h.lang, h.entry));
         let mut last: Option<(SetId, usize)> = None;
         for hit in raw {
             if let Some((set, end)) = last {

@@ -101,6 +101,8 @@ struct TermSpec {
 #[derive(Clone, Debug)]
 pub struct Term {
     pub category: Category,
+    /// The language of the rule file: findings and messages for this term use it.
+    pub lang: Lang,
     /// Full rule id, e.g. `plain-language/signpost`.
     pub rule: String,
     pub phrases: Vec<String>,
@@ -243,6 +245,7 @@ impl RuleBook {
             };
             rules.terms.push(Term {
                 category,
+                lang,
                 rule: format!("{category}/{}", term.id),
                 phrases: term.phrases,
                 suggest: term.suggest,
