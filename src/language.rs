@@ -121,6 +121,17 @@ impl MarkerCount {
         }
     }
 
+    /// The language the markers lean to, however slightly: some on one side, none
+    /// on the other.
+    pub fn lean(&self) -> Option<Lang> {
+        let cy = self.cy + self.welsh_letters;
+        match (self.en, cy) {
+            (e, 0) if e > 0 => Some(Lang::En),
+            (0, c) if c > 0 => Some(Lang::Cy),
+            _ => None,
+        }
+    }
+
     /// A confident verdict, or `None` when the markers are too few or too close.
     pub fn verdict(&self) -> Option<Lang> {
         let cy = self.cy + 2 * self.welsh_letters;

@@ -65,8 +65,10 @@ fn in_brackets(text: &str, start: usize, end: usize) -> bool {
     text[..start].trim_end().ends_with('(') && text[end..].trim_start().starts_with(')')
 }
 
-/// A capitalised term next to another capitalised word, not at the start of a
-/// sentence, is part of a name ("referred to Signpost Cymru").
+/// A capitalised term whose first word stands next to another capitalised word is
+/// part of a name ("referred to Signpost Cymru", "Llys Respite Centre"). At the start
+/// of a sentence every word is capitalised, and a jargon verb before a name is common
+/// ("Signposted Mrs Ali to ..."), so there the term must itself span the name.
 fn is_part_of_name(cx: &Context, si: usize, hit: &crate::rulebook::Hit) -> bool {
     let doc = cx.doc;
     let sentence = cx.sentence(si);
@@ -80,10 +82,16 @@ fn is_part_of_name(cx: &Context, si: usize, hit: &crate::rulebook::Hit) -> bool 
         doc.text[t.start..t.end].chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase)
     };
     // Acronyms are capitalised by nature; they are never taken for names.
-    if (hit.start..hit.end).all(all_caps) || !capitalised(hit.start) {
+    if (hit.start..hit.end).all(all_caps) || !(hit.start..hit.end).any(capitalised) {
         return false;
     }
-    let before = hit.start > sentence.tokens.start && capitalised(hit.start - 1) && hit.start - 1 > sentence.tokens.start;
-    let after = hit.end < sentence.tokens.end && capitalised(hit.end);
-    before || after
+    if hit.start == sentence.tokens.start {
+        return hit.end - hit.start >= 2 && capitalised(hit.start + 1);
+    }
+    // Any capitalised word of the term with a capitalised neighbour ("to Signpost Cymru").
+    (hit.start..hit.end).filter(|&i| capitalised(i)).any(|i| {
+        let before = i > sentence.tokens.start + 1 && capitalised(i - 1);
+        let after = i + 1 < sentence.tokens.end && capitalised(i + 1);
+        before || after
+    })
 }

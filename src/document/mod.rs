@@ -80,6 +80,13 @@ impl<'t> Document<'t> {
                 words_by_lang[lang as usize] += d.words.len();
             }
         }
+        // A note of only short lines ("Case closed.") shows no language sentence by
+        // sentence; the whole text may still.
+        if words_by_lang == [0, 0] && drafts.iter().map(|d| d.words.len()).sum::<usize>() >= 2 {
+            if let Some(lang) = detector.detect_statistical(text) {
+                words_by_lang[lang as usize] = 1;
+            }
+        }
         let document_lang = if words_by_lang[1] > words_by_lang[0] { Lang::Cy } else { Lang::En };
         let language = doc_language(words_by_lang);
 
@@ -179,11 +186,16 @@ fn detect_sentence(
     if let Some(lang) = count.verdict() {
         return Some(lang);
     }
-    // Lingua is unreliable on fragments of a few words (mostly names and labels).
+    // Lingua is unreliable on fragments of a few words (mostly names and labels);
+    // there a slight lean of the function words decides, if there is one.
+    let lean = count.lean();
     if considered.len() < 4 {
-        return None;
+        return lean;
     }
-    detector.detect_statistical(&text[start..end])
+    match (lean, detector.detect_statistical(&text[start..end])) {
+        (Some(l), Some(s)) if l != s => None,
+        (l, s) => s.or(l),
+    }
 }
 
 fn doc_language(words: [usize; 2]) -> DocLanguage {
@@ -192,6 +204,7 @@ fn doc_language(words: [usize; 2]) -> DocLanguage {
     if total == 0 {
         DocLanguage::Unknown
     } else if en.min(cy) >= 3 && en.min(cy) * 10 >= total {
+        // At least a few words and a tenth of the text in each language.
         DocLanguage::Mixed
     } else if cy > en {
         DocLanguage::Cy

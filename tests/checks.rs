@@ -1,0 +1,279 @@
+//! Exact expectations for each check: which words are flagged, under which rule,
+//! with which suggestions and in which language, and what must not be flagged.
+
+use cofnod::position::{LineIndex, LspPosition, PositionEncoding};
+use cofnod::{Category, Engine, Finding, Lang, Severity};
+use std::sync::OnceLock;
+
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(Engine::new)
+}
+
+fn analyse(text: &str) -> Vec<Finding> {
+    engine().analyse(text).findings
+}
+
+/// (rule, excerpt) of every finding, in text order.
+fn flagged(text: &str) -> Vec<(String, String)> {
+    analyse(text).into_iter().map(|f| (f.rule.clone(), f.excerpt(text).to_string())).collect()
+}
+
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected.iter().map(|(r, e)| (r.to_string(), e.to_string())).collect()
+}
+
+fn assert_clean(text: &str) {
+    let found = flagged(text);
+    assert!(found.is_empty(), "expected nothing flagged in {text:?}, got {found:?}");
+}
+
+// plain-language
+
+#[test]
+fn plain_language_flags_jargon_with_replacements_in_matching_case() {
+    let text = "Signposted Mrs Ali to the dementia café and will facilitate a meeting with the MDT.";
+    assert_eq!(
+        flagged(text),
+        pairs(&[
+            ("plain-language/signpost", "Signposted"),
+            ("plain-language/facilitate", "facilitate"),
+            ("plain-language/mdt", "MDT"),
+        ])
+    );
+    let findings = analyse(text);
+    let replacements: Vec<Option<&str>> = findings[0].suggestions.iter().map(|s| s.replacement.as_deref()).collect();
+    assert_eq!(replacements, vec![Some("Told about"), Some("Gave details of")]);
+    assert_eq!(findings[1].suggestions[0].replacement.as_deref(), Some("help"));
+    assert_eq!(findings[1].suggestions[0].description, "Replace with “help”");
+    assert!(findings.iter().all(|f| f.severity == Severity::Info && f.lang == Lang::En));
+}
+
+#[test]
+fn plain_language_skips_explained_terms_quotes_and_names() {
+    assert_clean("The MDT (the meeting of everyone who works with Mrs Ali) is on Friday.");
+    assert_clean("The multi-disciplinary team (MDT) met on Friday.");
+    assert_clean("Mrs Ali said “the MDT was a waste of time and they just signpost you”.");
+    assert_clean("She was referred to Signpost Cymru and stays at the Llys Respite Centre.");
+    assert_clean("There is no signpost to the farm, so I drew a map.");
+    assert_clean("I helped Mr Evans and his son plan the week.");
+    assert_clean("A DNA test is booked for Tuesday.");
+}
+
+#[test]
+fn plain_language_welsh_undoes_mutation_and_flags_impersonal_verbs() {
+    let text = "Gwnaethon ni hwyluso cyfarfod. Trafodwyd ei phecyn gofal.";
+    assert_eq!(
+        flagged(text),
+        pairs(&[
+            ("plain-language/hwyluso", "hwyluso"),
+            ("plain-language/berf-amhersonol", "Trafodwyd"),
+            ("plain-language/pecyn-gofal", "phecyn gofal"),
+        ])
+    );
+    let findings = analyse(text);
+    assert_eq!(findings[0].suggestions[0].replacement.as_deref(), Some("helpu"));
+    assert_eq!(findings[0].suggestions[0].description, "Rhoi “helpu” yn ei le");
+    assert!(findings[1].message.starts_with("Berf amhersonol yw “Trafodwyd”"));
+    // Impersonal verbs get advice, not an automatic swap that would break mutation.
+    assert!(findings[1].suggestions.iter().all(|s| s.replacement.is_none()));
+    assert!(findings.iter().all(|f| f.lang == Lang::Cy));
+}
+
+#[test]
+fn plain_language_welsh_skips_terms_explained_with_sef() {
+    assert_clean("Bydd yr MDT, sef cyfarfod gyda phawb sy’n helpu Mrs Puw, ddydd Gwener.");
+}
+
+// opinion-as-fact
+
+#[test]
+fn opinion_as_fact_flags_unowned_judgements() {
+    let text = "Peter did not want to engage. Mum is hostile and non-compliant.";
+    assert_eq!(
+        flagged(text),
+        pairs(&[
+            ("opinion-as-fact/not-engaging", "not want to engage"),
+            ("opinion-as-fact/hostile", "hostile"),
+            ("opinion-as-fact/non-compliant", "non-compliant"),
+        ])
+    );
+    let f = &analyse(text)[1];
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(f.message, "“hostile” is a judgement written as a fact. What did you see or hear?");
+    assert_eq!(f.suggestions[0].replacement, None);
+}
+
+#[test]
+fn opinion_owned_without_basis_gets_a_gentler_finding() {
+    let findings = analyse("I think Mum is hostile.");
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0].severity, Severity::Info);
+    assert_eq!(findings[0].message, "You give “hostile” as your view: add what it is based on.");
+    let text = "I think Mr Jones is planning to move away.";
+    let findings = analyse(text);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].rule, "opinion-as-fact/view-without-basis");
+}
+
+#[test]
+fn opinion_owned_and_evidenced_or_observed_is_not_flagged() {
+    assert_clean("I believe Sam is at risk because she has missed college three times this month.");
+    assert_clean("Mum was hostile: she shouted and told me to leave.");
+    assert_clean("Mum seemed angry. She shouted at me twice and slammed the door.");
+    assert_clean("Her daughter told me she feels Mum is not coping.");
+    assert_clean("He avoided eye contact and gave one-word answers.");
+    assert_clean("Mr Price told me “they say I’m non-compliant but the tablets make me sick”.");
+}
+
+#[test]
+fn opinion_as_fact_in_welsh() {
+    let text = "Mae Mam yn elyniaethus. Dyw Peter ddim eisiau ymgysylltu.";
+    assert_eq!(
+        flagged(text),
+        pairs(&[
+            ("opinion-as-fact/gelyniaethus", "elyniaethus"),
+            ("opinion-as-fact/ymgysylltu", "ddim eisiau ymgysylltu"),
+            ("plain-language/ymgysylltu", "ymgysylltu"),
+        ])
+    );
+    assert_eq!(analyse(text)[0].message, "Barn wedi’i hysgrifennu fel ffaith yw “elyniaethus”. Beth welsoch chi neu beth glywsoch chi?");
+    assert_clean("Yn fy marn i, mae Mam yn elyniaethus oherwydd gwaeddodd hi arna i dair gwaith.");
+    assert_clean("Dywedodd ei merch ei bod hi’n teimlo bod Mam yn elyniaethus.");
+}
+
+// vague
+
+#[test]
+fn vague_flags_wording_that_hides_what_happened() {
+    assert_eq!(
+        flagged("The front room was in a terrible state. There has been inappropriate behaviour."),
+        pairs(&[("vague/bad-state", "in a terrible state"), ("vague/inappropriate", "inappropriate behaviour")])
+    );
+    assert_eq!(flagged("Roedd y tŷ mewn cyflwr ofnadwy."), pairs(&[("vague/cyflwr-gwael", "mewn cyflwr ofnadwy")]));
+}
+
+#[test]
+fn vague_is_not_flagged_when_the_specifics_follow() {
+    assert_clean("The front room was in a terrible state: 14 bags of rubbish and mouldy food on the floor.");
+    assert_clean("He made inappropriate comments, such as asking a carer twice about her boyfriend.");
+    assert_clean("I counted 14 full bin bags in the front room and about 20 takeaway boxes.");
+    assert_clean("Roedd ymddygiad amhriodol, er enghraifft gofynnodd i’r gofalwr am ei chariad ddwywaith.");
+}
+
+// output-as-outcome
+
+#[test]
+fn output_as_outcome_flags_services_under_outcome_labels_and_needs() {
+    assert_eq!(flagged("Outcome: referral to dementia café made."), pairs(&[("output-as-outcome/referral", "referral")]));
+    assert_eq!(flagged("Outcome: walk-in shower fitted."), pairs(&[("output-as-outcome/equipment", "walk-in shower")]));
+    assert_eq!(
+        flagged("Mr Evans needs a care package."),
+        pairs(&[("plain-language/package-of-care", "care package"), ("output-as-outcome/care-package", "care package")])
+    );
+    assert_eq!(
+        flagged("## Outcomes\n- attend parenting group\n- pendant alarm"),
+        pairs(&[("output-as-outcome/attend", "attend parenting group"), ("output-as-outcome/equipment", "pendant alarm")])
+    );
+    assert_eq!(flagged("Canlyniad: atgyfeiriad i’r clinig cof."), pairs(&[("output-as-outcome/atgyfeiriad", "atgyfeiriad")]));
+}
+
+#[test]
+fn output_as_outcome_accepts_a_service_with_the_reason_it_serves() {
+    assert_clean("Outcome: Mr Hughes goes to the lunch club on Tuesdays because he wants to “hold my head up again”.");
+    assert_clean("Outcome: to feel confident using the walk-in shower on her own.");
+    assert_clean("What matters: “I want to see my sister every week.” A taxi on Fridays will help.");
+    assert_clean("Canlyniad: mynd i’r clwb cinio er mwyn “cael sgwrs iawn gyda phobl”.");
+}
+
+// own-words
+
+#[test]
+fn own_words_flags_stock_phrases_in_outcomes_and_views() {
+    assert_eq!(
+        flagged("What matters: Mrs Jones wants to maintain her independence."),
+        pairs(&[("own-words/independence", "maintain her independence")])
+    );
+    assert_eq!(flagged("I want to feel safe."), pairs(&[("own-words/feel-safe", "feel safe")]));
+    assert_eq!(flagged("He reported no issues of concern."), pairs(&[("own-words/no-concerns", "reported no issues of concern")]));
+    assert_eq!(
+        flagged("Canlyniad personol: cynnal ei hannibyniaeth."),
+        pairs(&[("own-words/annibyniaeth", "cynnal ei hannibyniaeth")])
+    );
+}
+
+#[test]
+fn own_words_accepts_the_persons_words_and_ignores_other_contexts() {
+    assert_clean("What matters: “I want to get back to my allotment”.");
+    assert_clean("Outcome: I want to walk to the post office on my own again.");
+    assert_clean("The team helps people keep their independence for six weeks after a fall.");
+    assert_clean("Canlyniad: “Dw i eisiau mynd yn ôl i’r capel ar ddydd Sul”.");
+}
+
+// rationale
+
+#[test]
+fn rationale_flags_decisions_without_a_reason() {
+    assert_eq!(flagged("Case closed."), pairs(&[("rationale/case-closed", "Case closed")]));
+    assert_eq!(flagged("Decided not to place Tom with his aunt."), pairs(&[("rationale/decided", "Decided")]));
+    assert_eq!(flagged("Safeguarding referral not made."), pairs(&[("rationale/not-referred", "referral not made")]));
+    assert_eq!(
+        flagged("Decision: Mrs Pryce will move to a care home."),
+        pairs(&[("rationale/decision-without-reason", "Mrs Pryce will move to a care home.")])
+    );
+    let findings = analyse("Penderfynodd y panel ddod â’r lleoliad i ben.");
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].category, Category::Rationale);
+    assert_eq!(findings[0].suggestions[0].description, "Pam wnaethoch chi benderfynu hyn? A pham wnaethoch chi beidio â dewis yr opsiynau eraill?");
+}
+
+#[test]
+fn rationale_accepts_reasons_and_ignores_the_persons_own_choices() {
+    assert_clean("Case closed because Mrs Jones now has the help she wants from her daughter.");
+    assert_clean("Mrs Jones has moved in with her daughter, who helps her every day. Therefore the case was closed.");
+    assert_clean("We decided not to place Tom with his aunt. This is because she works nights and Tom wants to stay at his school.");
+    assert_clean("Sam decided to stay in bed.");
+    assert_clean("Cytunon ni gau’r achos gan fod Mrs Puw wedi symud at ei merch.");
+}
+
+// The document model, through the engine
+
+#[test]
+fn labels_lists_and_crlf_are_understood() {
+    let text = "Date: 12/03/2025\r\nPresent: Mr J. Davies, Dr Patel\r\n\r\n## Personal outcomes\r\n- referral to OT\r\n";
+    assert_eq!(
+        flagged(text),
+        pairs(&[("output-as-outcome/referral", "referral"), ("plain-language/ot", "OT")])
+    );
+}
+
+#[test]
+fn positions_count_characters_and_utf16_units_past_emoji_and_welsh_letters() {
+    let text = "Dŵr 😀 ŷd.\nWe liaised with the OT.";
+    let findings = analyse(text);
+    assert_eq!(findings.len(), 2);
+    let index = LineIndex::new(text);
+    let ot = &findings[1];
+    assert_eq!(ot.excerpt(text), "OT");
+    let pos = index.position(ot.start);
+    assert_eq!((pos.line, pos.column), (2, 21));
+    let one_line = "Dŵr 😀 ŷd. We liaised with the OT.";
+    let start = analyse(one_line)[1].start;
+    let index = LineIndex::new(one_line);
+    // "Dŵr 😀 ŷd. We liaised with the " is 30 characters, 35 bytes and 31 UTF-16
+    // units (the emoji takes two).
+    assert_eq!(start, 35);
+    assert_eq!(index.position(start).column, 31);
+    assert_eq!(index.lsp_position(start, PositionEncoding::Utf16), LspPosition { line: 0, character: 31 });
+    assert_eq!(index.offset_of(LspPosition { line: 0, character: 31 }, PositionEncoding::Utf16), Some(35));
+}
+
+#[test]
+fn a_mixed_document_gets_each_paragraph_in_its_language() {
+    let text = "Mrs Jones is hostile.\n\nMae Mrs Jones yn elyniaethus.";
+    let analysis = engine().analyse(text);
+    assert_eq!(analysis.language.code(), "mixed");
+    let langs: Vec<Lang> = analysis.findings.iter().map(|f| f.lang).collect();
+    assert_eq!(langs, vec![Lang::En, Lang::Cy]);
+    assert!(analysis.findings[1].message.starts_with("Barn wedi’i hysgrifennu"));
+}
