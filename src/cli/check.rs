@@ -149,6 +149,11 @@ pub fn run(opts: Options) -> i32 {
         }
     };
     let mut engines = Engines { extra, fixed: None, by_config: HashMap::new(), config_of_dir: HashMap::new() };
+    // A broken --rules file is the user's explicit choice: stop, naming it.
+    if let Err(e) = engines.build(&Config::default()) {
+        eprintln!("cofnod: {e}");
+        return 2;
+    }
     // Explicit choices fail loudly; a discovered cofnod.toml only warns.
     let fixed = if opts.no_config {
         Some(engines.build(&Config::default()))

@@ -154,7 +154,8 @@ pub fn parse_blocks(text: &str, labels: &LabelTable) -> Vec<Block> {
     let mut pending_used = false;
     let mut in_front_matter = false;
     let mut in_code_fence = false;
-    let mut prev_line_chars = 0usize;
+    // The previous line's text, for deciding whether a line break ends a sentence.
+    let mut prev_line: &str = "";
 
     for (n, line) in lines(text).enumerate() {
         let raw = &text[line.start..line.end];
@@ -267,14 +268,12 @@ pub fn parse_blocks(text: &str, labels: &LabelTable) -> Vec<Block> {
         } else if let Some(block) = blocks.last_mut() {
             // A continuation line. It starts a new sentence when the line before it
             // was short, had no closing punctuation, and this one starts a new thought.
-            let previous = &text[block.start.max(line.start.saturating_sub(prev_line_chars * 4))..line.start];
-            let previous = previous.trim_end();
-            if prev_line_chars < WRAPPED_LINE_CHARS && !ends_sentence(previous) && starts_capital_or_digit(content) {
+            if prev_line.chars().count() < WRAPPED_LINE_CHARS && !ends_sentence(prev_line) && starts_capital_or_digit(content) {
                 block.line_breaks.push(content_start);
             }
             block.end = line.end;
         }
-        prev_line_chars = content.chars().count();
+        prev_line = content;
     }
     blocks
 }

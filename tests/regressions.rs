@@ -1,0 +1,75 @@
+//! Each test pins down a problem found and fixed, named after the problem.
+
+use cofnod::Engine;
+
+fn rules(text: &str) -> Vec<String> {
+    Engine::new().analyse(text).findings.into_iter().map(|f| f.rule).collect()
+}
+
+#[test]
+fn label_search_window_ending_inside_a_welsh_letter_does_not_panic() {
+    // The 80-byte label window once cut "â" in half.
+    let text = "Beth mae Alys eisiau: \"Dw i isio i Mam ddod i'r sioe Nadolig a pheidio bod yn sâl.\"";
+    Engine::new().analyse(text);
+}
+
+#[test]
+fn organisation_names_containing_jargon_are_not_flagged_after_a_lowercase_word() {
+    assert!(rules("She was referred to Signpost Cymru.").is_empty());
+}
+
+#[test]
+fn a_jargon_verb_starting_a_sentence_before_a_name_is_still_flagged() {
+    assert_eq!(rules("Signposted Ffion to the food bank."), vec!["plain-language/signpost"]);
+}
+
+#[test]
+fn signpost_the_noun_is_not_jargon() {
+    assert!(rules("There is no signpost to the farm, so I drew a map.").is_empty());
+}
+
+#[test]
+fn a_label_with_a_bracket_before_its_colon_is_still_a_label() {
+    assert_eq!(rules("Outcome for Jac (4): parenting course completed."), vec!["output-as-outcome/course"]);
+}
+
+#[test]
+fn a_dash_label_in_a_line_ending_with_a_full_stop_is_still_a_label() {
+    assert_eq!(rules("Outcome – Mr Thomas to receive meals on wheels from Monday."), vec!["output-as-outcome/provision"]);
+}
+
+#[test]
+fn a_persons_own_decision_is_not_a_rationale_gap() {
+    assert!(rules("Mrs Griffiths decided not to go to her sister's this weekend.").is_empty());
+}
+
+#[test]
+fn times_we_agreed_is_not_a_decision() {
+    assert!(rules("Dad wrote down the feeding times we agreed.").is_empty());
+}
+
+#[test]
+fn a_reason_introduced_by_as_and_a_name_counts() {
+    assert!(rules("NFA as Kieran's mum has moved with the children to Swansea.").iter().all(|r| !r.starts_with("rationale")));
+}
+
+#[test]
+fn a_short_welsh_line_without_function_words_gets_welsh_rules() {
+    assert_eq!(rules("Defnyddiwr gwasanaeth: Mr Dafydd Rhys"), vec!["plain-language/defnyddiwr-gwasanaeth"]);
+}
+
+#[test]
+fn an_acronym_in_an_undecided_sentence_is_reported_once() {
+    assert_eq!(rules("OT visit."), vec!["plain-language/ot"]);
+}
+
+#[test]
+fn drinking_a_lot_is_vague_now_that_patterns_can_group_words() {
+    assert_eq!(rules("Mr Thomas drinks a lot."), vec!["vague/drinking"]);
+}
+
+#[test]
+fn a_continuation_line_after_an_emoji_does_not_panic() {
+    // The previous line was once sliced by an estimate of bytes from characters.
+    Engine::new().analyse("needs a care package😀 \nMore text here\n😀\nNext");
+}

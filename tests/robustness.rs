@@ -1,0 +1,66 @@
+//! Whatever text arrives (half-typed notes, pasted exports, binary noise decoded as
+//! Windows-1252), the engine returns well-formed findings and never panics.
+
+use cofnod::position::{LineIndex, PositionEncoding};
+use cofnod::Engine;
+use proptest::prelude::*;
+use std::sync::OnceLock;
+
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(Engine::new)
+}
+
+/// Pieces that exercise the document model: labels, lists, quotes, apostrophes,
+/// mutation, clitics, emoji, CRLF, brackets, abbreviations and rule words.
+const PIECES: &[&str] = &[
+    "Outcome:", "Canlyniad:", "Decision:", "Penderfyniad:", "What matters:", "## Outcomes\n", "# ", "- ", "1. ",
+    "(a) ", "**Outcome:**", "\n", "\r\n", "\n\n", " ", " ", " ", ".", ",", ":", ";", "–", " - ", "(", ")", "\"", "“",
+    "”", "‘", "’", "'", "i'r", "hi'n", "Mum's", "Mr J. Davies", "e.g.", "approx.", "10.30am", "12/03/2025",
+    "😀", "ŵ", "ŷ", "â", "Dŵr", "ofal", "ei hannibyniaeth", "nghartref", "hostile", "Mae Mam yn elyniaethus",
+    "because", "oherwydd", "I think", "Rwy'n credu", "Case closed", "Achos wedi'i gau", "referral", "atgyfeiriad",
+    "MDT", "signpost", "facilitate", "hwyluso", "in a terrible state", "mewn cyflwr ofnadwy", "maintain her independence",
+    "did not want to engage", "so that", "er mwyn", "Signpost Cymru", "---", "```", "sef", "which means", "NFA",
+    "wants", "eisiau", "needs a care package", "angen pecyn gofal", "@", "*", "|", "^", "[", "]", "\t", "\u{a0}",
+    "\u{200b}", "é", "ﬁ", "İ", "ẞ",
+];
+
+fn note() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(PIECES), 0..60).prop_map(|p| p.concat())
+}
+
+fn check_well_formed(text: &str) -> Result<(), TestCaseError> {
+    let analysis = engine().analyse(text);
+    let index = LineIndex::new(text);
+    let mut last = (0, 0);
+    for f in &analysis.findings {
+        prop_assert!(f.start < f.end && f.end <= text.len(), "span {}..{} in {} bytes", f.start, f.end, text.len());
+        prop_assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
+        prop_assert!(!f.message.is_empty() && !f.suggestions.is_empty());
+        prop_assert!(f.rule.starts_with(f.category.id()));
+        prop_assert!((f.start, f.end) >= last, "findings out of order");
+        last = (f.start, f.end);
+        let start = index.lsp_position(f.start, PositionEncoding::Utf16);
+        prop_assert_eq!(index.offset_of(start, PositionEncoding::Utf16), Some(f.start));
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn note_like_text_gives_well_formed_findings(text in note()) {
+        check_well_formed(&text)?;
+    }
+
+    #[test]
+    fn any_unicode_gives_well_formed_findings(text in any::<String>()) {
+        check_well_formed(&text)?;
+    }
+
+    #[test]
+    fn analysis_is_deterministic(text in note()) {
+        prop_assert_eq!(engine().analyse(&text).findings, engine().analyse(&text).findings);
+    }
+}
