@@ -86,7 +86,7 @@ const WELSH_MARKERS: &[&str] = &[
     "gwnaeth", "byw", "gartref", "adref", "adre", "teulu", "ferch", "mab", "tad", "mam",
 ];
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::OnceLock;
 
 fn marker_sets() -> &'static (HashSet<&'static str>, HashSet<&'static str>) {

@@ -187,10 +187,13 @@ pub fn run(opts: Options) -> i32 {
         .collect();
 
     let mut reporter: Box<dyn Reporter> = match opts.format {
-        Format::Text => Box::new(Text),
+        Format::Text => {
+            let colour = anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
+            Box::new(Text { colour })
+        }
         Format::Json => Box::new(Json::default()),
     };
-    let mut out = anstream::stdout().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut summary = Summary { skipped, ..Summary::default() };
     for batch in jobs.chunks(BATCH) {
         let reports: Vec<FileReport> = batch.par_iter().map(|(t, e)| check_one(t, e)).collect();

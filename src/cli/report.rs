@@ -88,7 +88,21 @@ pub trait Reporter {
     fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> std::io::Result<()>;
 }
 
-pub struct Text;
+/// Text for people. `colour` is decided once (a terminal, and NO_COLOR unset), so
+/// piped output is written plainly instead of being filtered afterwards.
+pub struct Text {
+    pub colour: bool,
+}
+
+impl Text {
+    fn style(&self, s: Style) -> Style {
+        if self.colour {
+            s
+        } else {
+            Style::new()
+        }
+    }
+}
 
 fn severity_style(s: Severity) -> Style {
     match s {
@@ -101,14 +115,14 @@ fn severity_style(s: Severity) -> Style {
 
 impl Reporter for Text {
     fn file(&mut self, out: &mut dyn Write, file: &FileReport) -> std::io::Result<()> {
-        let bold = Style::new().bold();
-        let dim = Style::new().dimmed();
+        let bold = self.style(Style::new().bold());
+        let dim = self.style(Style::new().dimmed());
         if let Some(error) = &file.error {
-            let red = AnsiColor::Red.on_default().bold();
+            let red = self.style(AnsiColor::Red.on_default().bold());
             return writeln!(out, "{bold}{}{bold:#}: {red}error{red:#}: {error}", file.path);
         }
         for f in &file.findings {
-            let sev = severity_style(f.severity);
+            let sev = self.style(severity_style(f.severity));
             writeln!(out, "{bold}{}:{}:{}{bold:#}: {sev}{}{sev:#}: {}", file.path, f.start.line, f.start.column, f.category, f.message)?;
             let number = f.start.line.to_string();
             let pad = " ".repeat(number.len());
@@ -142,7 +156,7 @@ impl Reporter for Text {
         if s.skipped > 0 {
             line.push_str(&format!("; {} skipped (not .txt or .md)", s.skipped));
         }
-        let bold = Style::new().bold();
+        let bold = self.style(Style::new().bold());
         writeln!(out, "{bold}{line}{bold:#}")
     }
 }

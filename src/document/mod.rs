@@ -51,7 +51,12 @@ impl<'t> Document<'t> {
         for block in &blocks {
             quotes::find_quotes(text, block.start..block.end, &mut quotes);
         }
-        let in_quote = |s: usize, e: usize| quotes.iter().any(|q| q.start <= s && e <= q.end);
+        // Quotes come in text order and do not overlap: find the last one starting
+        // at or before `s`.
+        let in_quote = |s: usize, e: usize| {
+            let i = quotes.partition_point(|q| q.start <= s);
+            i > 0 && e <= quotes[i - 1].end
+        };
 
         // Sentences, their words, and a language for those that show one.
         struct Draft {
@@ -158,7 +163,8 @@ impl<'t> Document<'t> {
 
     /// Does the sentence contain quoted speech?
     pub fn sentence_has_quote(&self, sentence: &Sentence) -> bool {
-        self.quotes.iter().any(|q| q.start < sentence.end && sentence.start < q.end && q.end > q.start)
+        let i = self.quotes.partition_point(|q| q.end <= sentence.start);
+        self.quotes.get(i).is_some_and(|q| q.start < sentence.end && q.end > q.start)
     }
 
     /// The sentences of the block that `sentence` (an index) belongs to.
@@ -188,8 +194,10 @@ fn detect_sentence(
     }
     // Lingua is unreliable on fragments of a few words (mostly names and labels);
     // there a slight lean of the function words decides, if there is one.
+    // Up to a dozen words, a lean is enough; longer sentences with so few function
+    // words are unusual (lists of names, places), so lingua checks them.
     let lean = count.lean();
-    if considered.len() < 4 {
+    if considered.len() < 4 || (lean.is_some() && considered.len() <= 12) {
         return lean;
     }
     match (lean, detector.detect_statistical(&text[start..end])) {

@@ -1,11 +1,13 @@
 //! All the phrase patterns of one language, scanned in one pass per sentence.
 //!
 //! Every check's terms and signal lists go into one index keyed by a pattern's first
-//! word. Each word of a sentence (in each of its forms: lowercase, Welsh radicals)
-//! looks up the patterns that can start there, so the cost grows with the length of
-//! the text, not with the number of patterns.
+//! word. Words are interned: each distinct word of the lists gets a number, a
+//! sentence's word forms are looked up once, and matching compares numbers. Each
+//! word of a sentence (in each of its forms: lowercase, Welsh radicals) looks up the
+//! patterns that can start there, so the cost grows with the length of the text, not
+//! with the number of patterns.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::pattern::{ParsedPattern, PatToken};
 use crate::document::{Document, Sentence, Token};
@@ -14,11 +16,25 @@ use crate::language::Lang;
 /// Identifies a list of patterns: a category's terms, or one of its signal lists.
 pub type SetId = u16;
 
+type WordId = u32;
+
+/// A pattern token with its words interned.
+#[derive(Clone, Debug)]
+enum Step {
+    /// Sorted word ids, plus words written with capitals (compared as written).
+    Word { ids: Vec<WordId>, exact: Vec<String> },
+    Any,
+    Name,
+    Optional(Box<Step>),
+    Choice(Vec<Vec<Step>>),
+}
+
 #[derive(Clone, Debug)]
 struct Pattern {
     set: SetId,
     entry: u32,
-    parsed: ParsedPattern,
+    anchored: bool,
+    steps: Vec<Step>,
 }
 
 /// A pattern found in a sentence: tokens `start..end` (document token indices).
@@ -36,73 +52,131 @@ pub struct Hit {
 #[derive(Default)]
 pub struct Lexicon {
     patterns: Vec<Pattern>,
-    by_first_word: HashMap<String, Vec<u32>>,
+    vocab: FxHashMap<String, WordId>,
+    /// Patterns by the id of a word they can start with.
+    by_first_word: Vec<Vec<u32>>,
 }
 
-fn token_matches(p: &PatToken, token: &Token, doc: &Document) -> bool {
-    match p {
-        PatToken::Any => true,
-        PatToken::Name => doc.text[token.start..token.end].starts_with(char::is_uppercase),
-        PatToken::Choice(_) => unreachable!("choices are matched as sequences"),
-        PatToken::Optional(inner) => token_matches(inner, token, doc),
-        PatToken::Word { alts, exact } => {
-            doc.forms(token).iter().any(|f| alts.contains(f)) || {
-                let raw = &doc.text[token.start..token.end];
-                exact.iter().any(|a| a == raw || (raw.contains('’') && *a == raw.replace('’', "'")))
+/// A sentence's tokens as word ids: `ids[offsets[i]..offsets[i + 1]]` for token i.
+struct TokenIds {
+    ids: Vec<WordId>,
+    offsets: Vec<usize>,
+}
+
+impl TokenIds {
+    fn of(&self, i: usize) -> &[WordId] {
+        &self.ids[self.offsets[i]..self.offsets[i + 1]]
+    }
+}
+
+struct Ctx<'a> {
+    doc: &'a Document<'a>,
+    tokens: &'a [Token],
+    ids: &'a TokenIds,
+}
+
+impl Ctx<'_> {
+    fn matches(&self, step: &Step, i: usize) -> bool {
+        match step {
+            Step::Any => true,
+            Step::Name => {
+                let t = &self.tokens[i];
+                self.doc.text[t.start..t.end].starts_with(char::is_uppercase)
+            }
+            Step::Optional(inner) => self.matches(inner, i),
+            Step::Choice(_) => unreachable!("choices are matched as sequences"),
+            Step::Word { ids, exact } => {
+                self.ids.of(i).iter().any(|id| ids.binary_search(id).is_ok()) || {
+                    let t = &self.tokens[i];
+                    let raw = &self.doc.text[t.start..t.end];
+                    exact.iter().any(|a| a == raw || (raw.contains('’') && *a == raw.replace('’', "'")))
+                }
             }
         }
     }
-}
 
-/// The end of the longest match of `pattern` starting at `tokens[i]`.
-fn match_from(pattern: &[PatToken], tokens: &[Token], i: usize, doc: &Document) -> Option<usize> {
-    let Some(first) = pattern.first() else { return Some(i) };
-    let rest = &pattern[1..];
-    if let PatToken::Choice(options) = first {
-        return options
-            .iter()
-            .filter_map(|option| match_from(option, tokens, i, doc).and_then(|j| match_from(rest, tokens, j, doc)))
-            .max();
-    }
-    if let PatToken::Optional(inner) = first {
-        if let PatToken::Choice(_) = **inner {
-            let taken = match_from(std::slice::from_ref(inner), tokens, i, doc).and_then(|j| match_from(rest, tokens, j, doc));
-            return taken.max(match_from(rest, tokens, i, doc));
-        }
-    }
-    let here = tokens.get(i).filter(|t| token_matches(first, t, doc));
-    let taken = here.and_then(|_| match_from(rest, tokens, i + 1, doc));
-    match first {
-        PatToken::Optional(_) => taken.max(match_from(rest, tokens, i, doc)),
-        _ => taken,
-    }
-}
-
-/// The words a pattern token can start with (its index keys).
-fn first_words<'p>(token: Option<&'p PatToken>, out: &mut Vec<&'p String>) {
-    match token {
-        Some(PatToken::Word { alts, exact }) => out.extend(alts.iter().chain(exact)),
-        Some(PatToken::Choice(options)) => {
-            for option in options {
-                first_words(option.first(), out);
+    /// The end of the longest match of `steps` starting at token `i`.
+    fn match_from(&self, steps: &[Step], i: usize) -> Option<usize> {
+        let Some(first) = steps.first() else { return Some(i) };
+        let rest = &steps[1..];
+        match first {
+            Step::Choice(options) => options
+                .iter()
+                .filter_map(|option| self.match_from(option, i).and_then(|j| self.match_from(rest, j)))
+                .max(),
+            Step::Optional(inner) => {
+                let taken = match &**inner {
+                    Step::Choice(_) => self.match_from(std::slice::from_ref(inner), i),
+                    _ => (i < self.tokens.len() && self.matches(inner, i)).then_some(i + 1),
+                };
+                taken.and_then(|j| self.match_from(rest, j)).max(self.match_from(rest, i))
             }
+            _ => (i < self.tokens.len() && self.matches(first, i)).then(|| self.match_from(rest, i + 1)).flatten(),
         }
-        _ => {}
     }
 }
 
 impl Lexicon {
+    fn intern(&mut self, word: &str) -> WordId {
+        if let Some(&id) = self.vocab.get(word) {
+            return id;
+        }
+        let id = self.vocab.len() as WordId;
+        self.vocab.insert(word.to_string(), id);
+        self.by_first_word.push(Vec::new());
+        id
+    }
+
+    fn compile(&mut self, token: &PatToken) -> Step {
+        match token {
+            PatToken::Word { alts, exact } => {
+                let mut ids: Vec<WordId> = alts.iter().map(|a| self.intern(a)).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                Step::Word { ids, exact: exact.clone() }
+            }
+            PatToken::Any => Step::Any,
+            PatToken::Name => Step::Name,
+            PatToken::Optional(inner) => Step::Optional(Box::new(self.compile(inner))),
+            PatToken::Choice(options) => {
+                Step::Choice(options.iter().map(|o| o.iter().map(|t| self.compile(t)).collect()).collect())
+            }
+        }
+    }
+
+    /// The index keys of a pattern: the words it can start with.
+    fn first_words(&mut self, token: Option<&PatToken>, out: &mut Vec<WordId>) {
+        match token {
+            Some(PatToken::Word { alts, exact }) => {
+                for a in alts {
+                    out.push(self.intern(a));
+                }
+                // Exact words are found through their lowercase form.
+                for e in exact {
+                    out.push(self.intern(&crate::document::tokens::normalise(e)));
+                }
+            }
+            Some(PatToken::Choice(options)) => {
+                for option in options {
+                    self.first_words(option.first(), out);
+                }
+            }
+            _ => {}
+        }
+    }
+
     pub fn add(&mut self, set: SetId, entry: u32, parsed: ParsedPattern) {
         let id = self.patterns.len() as u32;
+        let steps = parsed.tokens.iter().map(|t| self.compile(t)).collect();
         let mut keys = Vec::new();
-        first_words(parsed.tokens.first(), &mut keys);
+        self.first_words(parsed.tokens.first(), &mut keys);
         for key in keys {
-            let list = self.by_first_word.entry(key.to_lowercase()).or_default();
+            let list = &mut self.by_first_word[key as usize];
             if !list.contains(&id) {
                 list.push(id);
             }
         }
-        self.patterns.push(Pattern { set, entry, parsed });
+        self.patterns.push(Pattern { set, entry, anchored: parsed.anchored, steps });
     }
 
     pub fn len(&self) -> usize {
@@ -118,23 +192,36 @@ impl Lexicon {
     pub fn scan(&self, lang: Lang, doc: &Document, sentence: &Sentence, out: &mut Vec<Hit>) {
         let tokens = doc.sentence_tokens(sentence);
         let base = sentence.tokens.start;
+        let mut ids = TokenIds { ids: Vec::with_capacity(tokens.len() * 2), offsets: Vec::with_capacity(tokens.len() + 1) };
+        for t in tokens {
+            ids.offsets.push(ids.ids.len());
+            for form in doc.forms(t) {
+                if let Some(&id) = self.vocab.get(form.as_str()) {
+                    if !ids.ids[*ids.offsets.last().unwrap()..].contains(&id) {
+                        ids.ids.push(id);
+                    }
+                }
+            }
+        }
+        ids.offsets.push(ids.ids.len());
+        let cx = Ctx { doc, tokens, ids: &ids };
+
         let mut raw: Vec<Hit> = Vec::new();
         let mut tried: Vec<u32> = Vec::new();
         for i in 0..tokens.len() {
             tried.clear();
-            for form in doc.forms(&tokens[i]) {
-                let Some(ids) = self.by_first_word.get(form.as_str()) else { continue };
-                for &id in ids {
-                    if tried.contains(&id) {
+            for &word in ids.of(i) {
+                for &p in &self.by_first_word[word as usize] {
+                    if tried.contains(&p) {
                         continue;
                     }
-                    tried.push(id);
-                    let p = &self.patterns[id as usize];
-                    if p.parsed.anchored && i != 0 {
+                    tried.push(p);
+                    let pattern = &self.patterns[p as usize];
+                    if pattern.anchored && i != 0 {
                         continue;
                     }
-                    if let Some(end) = match_from(&p.parsed.tokens, tokens, i, doc) {
-                        raw.push(Hit { set: p.set, lang, entry: p.entry, start: base + i, end: base + end });
+                    if let Some(end) = cx.match_from(&pattern.steps, i) {
+                        raw.push(Hit { set: pattern.set, lang, entry: pattern.entry, start: base + i, end: base + end });
                     }
                 }
             }
