@@ -192,12 +192,13 @@ fn detect_sentence(
     if let Some(lang) = count.verdict() {
         return Some(lang);
     }
-    // Lingua is unreliable on fragments of a few words (mostly names and labels);
-    // there a slight lean of the function words decides, if there is one.
-    // Up to a dozen words, a lean is enough; longer sentences with so few function
-    // words are unusual (lists of names, places), so lingua checks them.
+    // Lingua is unreliable on fragments of a few words (mostly names, labels and
+    // list items); there a slight lean of the function words decides, if there is
+    // one, and otherwise the sentence stays undecided (both languages' word lists
+    // look at it). Up to a dozen words a lean is enough; longer sentences with so few
+    // function words are unusual, so lingua checks them.
     let lean = count.lean();
-    if considered.len() < 4 || (lean.is_some() && considered.len() <= 12) {
+    if considered.len() < 8 || (lean.is_some() && considered.len() <= 12) {
         return lean;
     }
     match (lean, detector.detect_statistical(&text[start..end])) {

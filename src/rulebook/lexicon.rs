@@ -1,7 +1,9 @@
 //! All the phrase patterns of one language, scanned in one pass per sentence.
 //!
 //! Every check's terms and signal lists go into one index keyed by a pattern's first
-//! word. Words are interned: each distinct word of the lists gets a number, a
+//! word, or by its first two words where both are fixed (most patterns: "she said",
+//! "as she", "in a terrible state"), so common first words ("she", "as", "to") do
+//! not make every occurrence try dozens of patterns. Words are interned: each distinct word of the lists gets a number, a
 //! sentence's word forms are looked up once, and matching compares numbers. Each
 //! word of a sentence (in each of its forms: lowercase, Welsh radicals) looks up the
 //! patterns that can start there, so the cost grows with the length of the text, not
@@ -53,8 +55,11 @@ pub struct Hit {
 pub struct Lexicon {
     patterns: Vec<Pattern>,
     vocab: FxHashMap<String, WordId>,
-    /// Patterns by the id of a word they can start with.
+    /// Patterns by the id of a word they can start with, when their second word is
+    /// not fixed (or they have one word).
     by_first_word: Vec<Vec<u32>>,
+    /// Patterns by the ids of their first two words.
+    by_first_two: FxHashMap<(WordId, WordId), Vec<u32>>,
 }
 
 /// A sentence's tokens as word ids: `ids[offsets[i]..offsets[i + 1]]` for token i.
@@ -144,36 +149,61 @@ impl Lexicon {
         }
     }
 
+    /// The words a fixed word token can be (exact words through their lowercase form).
+    fn word_keys(&mut self, token: &PatToken) -> Option<Vec<WordId>> {
+        match token {
+            PatToken::Word { alts, exact } => {
+                let mut keys: Vec<WordId> = alts.iter().map(|a| self.intern(a)).collect();
+                for e in exact {
+                    keys.push(self.intern(&crate::document::tokens::normalise(e)));
+                }
+                Some(keys)
+            }
+            _ => None,
+        }
+    }
+
     /// The index keys of a pattern: the words it can start with.
     fn first_words(&mut self, token: Option<&PatToken>, out: &mut Vec<WordId>) {
         match token {
-            Some(PatToken::Word { alts, exact }) => {
-                for a in alts {
-                    out.push(self.intern(a));
-                }
-                // Exact words are found through their lowercase form.
-                for e in exact {
-                    out.push(self.intern(&crate::document::tokens::normalise(e)));
-                }
-            }
             Some(PatToken::Choice(options)) => {
                 for option in options {
                     self.first_words(option.first(), out);
                 }
             }
-            _ => {}
+            Some(t) => out.extend(self.word_keys(t).unwrap_or_default()),
+            None => {}
         }
     }
 
     pub fn add(&mut self, set: SetId, entry: u32, parsed: ParsedPattern) {
         let id = self.patterns.len() as u32;
         let steps = parsed.tokens.iter().map(|t| self.compile(t)).collect();
-        let mut keys = Vec::new();
-        self.first_words(parsed.tokens.first(), &mut keys);
-        for key in keys {
-            let list = &mut self.by_first_word[key as usize];
-            if !list.contains(&id) {
-                list.push(id);
+        let firsts = match parsed.tokens.first() {
+            Some(first @ PatToken::Word { .. }) => self.word_keys(first),
+            _ => None,
+        };
+        let seconds = parsed.tokens.get(1).and_then(|t| self.word_keys(t));
+        match (firsts, seconds) {
+            (Some(firsts), Some(seconds)) => {
+                for &f in &firsts {
+                    for &s in &seconds {
+                        let list = self.by_first_two.entry((f, s)).or_default();
+                        if !list.contains(&id) {
+                            list.push(id);
+                        }
+                    }
+                }
+            }
+            _ => {
+                let mut keys = Vec::new();
+                self.first_words(parsed.tokens.first(), &mut keys);
+                for key in keys {
+                    let list = &mut self.by_first_word[key as usize];
+                    if !list.contains(&id) {
+                        list.push(id);
+                    }
+                }
             }
         }
         self.patterns.push(Pattern { set, entry, anchored: parsed.anchored, steps });
@@ -208,10 +238,13 @@ impl Lexicon {
 
         let mut raw: Vec<Hit> = Vec::new();
         let mut tried: Vec<u32> = Vec::new();
+        let empty = Vec::new();
         for i in 0..tokens.len() {
             tried.clear();
+            let next: &[WordId] = if i + 1 < tokens.len() { ids.of(i + 1) } else { &[] };
             for &word in ids.of(i) {
-                for &p in &self.by_first_word[word as usize] {
+                let by_two = next.iter().flat_map(|&n| self.by_first_two.get(&(word, n)).unwrap_or(&empty));
+                for &p in self.by_first_word[word as usize].iter().chain(by_two) {
                     if tried.contains(&p) {
                         continue;
                     }
