@@ -13,67 +13,73 @@
 /// the order of the tests below matters.
 pub fn radical_forms(word: &str) -> Vec<String> {
     let mut forms = vec![word.to_string()];
-    let mut push = |s: String| {
+    radical_parts(word, |prefix, rest| {
+        let s = format!("{prefix}{rest}");
         if !s.is_empty() && !forms.contains(&s) {
             forms.push(s);
         }
-    };
+    });
+    forms
+}
+
+/// Calls `emit(prefix, rest)` for each radical candidate `prefix + rest` of `word`
+/// (not the word itself, and possibly with repeats), without allocating.
+pub fn radical_parts<'w>(word: &'w str, mut emit: impl FnMut(&'static str, &'w str)) {
     let rest = |n: usize| &word[n..];
     let starts = |p: &str| word.starts_with(p);
 
     // Nasal mutation: p→mh, t→nh, c→ngh, b→m, d→n, g→ng.
     if starts("ngh") {
-        push(format!("c{}", rest(3)));
+        emit("c", rest(3));
     } else if starts("mh") {
-        push(format!("p{}", rest(2)));
+        emit("p", rest(2));
     } else if starts("nh") {
-        push(format!("t{}", rest(2)));
+        emit("t", rest(2));
     } else if starts("ng") {
-        push(format!("g{}", rest(2)));
+        emit("g", rest(2));
     }
     // Aspirate mutation: p→ph, t→th, c→ch.
     if starts("ph") {
-        push(format!("p{}", rest(2)));
+        emit("p", rest(2));
     } else if starts("th") {
-        push(format!("t{}", rest(2)));
+        emit("t", rest(2));
     } else if starts("ch") {
-        push(format!("c{}", rest(2)));
+        emit("c", rest(2));
     }
     // Soft mutation: p→b, t→d, c→g, b→f, d→dd, g→(gone), m→f, ll→l, rh→r.
     if starts("dd") {
-        push(format!("d{}", rest(2)));
+        emit("d", rest(2));
     } else if starts("b") {
-        push(format!("p{}", rest(1)));
+        emit("p", rest(1));
     } else if starts("d") {
-        push(format!("t{}", rest(1)));
+        emit("t", rest(1));
     } else if starts("g") && !starts("ng") {
-        push(format!("c{}", rest(1)));
+        emit("c", rest(1));
     } else if starts("f") && !starts("ff") {
-        push(format!("b{}", rest(1)));
-        push(format!("m{}", rest(1)));
+        emit("b", rest(1));
+        emit("m", rest(1));
     } else if starts("m") && !starts("mh") {
         // Nasal of b.
-        push(format!("b{}", rest(1)));
+        emit("b", rest(1));
     } else if starts("n") && !starts("ng") && !starts("nh") {
         // Nasal of d.
-        push(format!("d{}", rest(1)));
+        emit("d", rest(1));
     } else if starts("l") && !starts("ll") {
-        push(format!("ll{}", rest(1)));
+        emit("ll", rest(1));
     } else if starts("r") && !starts("rh") {
-        push(format!("rh{}", rest(1)));
+        emit("rh", rest(1));
     }
     // Soft mutation drops an initial g: "gwaith"→"waith", "gofal"→"ofal", "glan"→"lan".
     let first = word.chars().next();
     if matches!(first, Some('a' | 'e' | 'i' | 'o' | 'u' | 'w' | 'y' | 'â' | 'ê' | 'î' | 'ô' | 'û' | 'ŵ' | 'ŷ' | 'l' | 'r')) {
-        push(format!("g{word}"));
+        emit("g", word);
     }
     // h-prothesis before vowels: "ei henw"→"enw", "eu hiaith"→"iaith".
     if let Some(after_h) = word.strip_prefix('h') {
         if matches!(after_h.chars().next(), Some('a' | 'e' | 'i' | 'o' | 'u' | 'w' | 'y' | 'â' | 'ê' | 'î' | 'ô' | 'û' | 'ŵ' | 'ŷ')) {
-            push(after_h.to_string());
+            emit("", after_h);
         }
     }
-    forms
 }
 
 /// Short words written more than one way: the article (y, yr, 'r), "and" (a, ac)

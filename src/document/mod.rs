@@ -39,7 +39,7 @@ pub struct Document<'t> {
     pub sentences: Vec<Sentence>,
     pub tokens: Vec<Token>,
     /// Match forms of every token (see `Token::forms`).
-    pub forms: Vec<String>,
+    pub forms: tokens::Forms,
     pub quotes: Vec<Quote>,
     pub language: DocLanguage,
 }
@@ -96,8 +96,9 @@ impl<'t> Document<'t> {
         let language = doc_language(words_by_lang);
 
         let mut sentences_out = Vec::with_capacity(drafts.len());
-        let mut token_list = Vec::new();
-        let mut forms = Vec::new();
+        let word_count: usize = drafts.iter().map(|d| d.words.len()).sum();
+        let mut token_list = Vec::with_capacity(word_count + word_count / 8);
+        let mut forms = tokens::Forms::with_capacity(word_count * 2, text.len() * 2);
         for range in &block_sentences {
             let mut block_words = [0usize; 2];
             for d in &drafts[range.clone()] {
@@ -144,13 +145,13 @@ impl<'t> Document<'t> {
         Document { text, blocks, block_sentences, sentences: sentences_out, tokens: token_list, forms, quotes, language }
     }
 
-    pub fn forms(&self, token: &Token) -> &[String] {
-        &self.forms[token.forms.0 as usize..token.forms.1 as usize]
+    pub fn forms(&self, token: &Token) -> impl Iterator<Item = &str> {
+        (token.forms.0 as usize..token.forms.1 as usize).map(|i| self.forms.get(i))
     }
 
     /// The lowercase form of a token.
     pub fn norm(&self, token: &Token) -> &str {
-        &self.forms[token.forms.0 as usize]
+        self.forms.get(token.forms.0 as usize)
     }
 
     pub fn sentence_tokens(&self, sentence: &Sentence) -> &[Token] {

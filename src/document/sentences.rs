@@ -5,7 +5,7 @@
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::blocks::Block;
-use super::tokens::{normalise, word_spans};
+use super::tokens::normalise;
 
 /// Words that end with a full stop without ending the sentence.
 const ABBREVIATIONS: &[&str] = &[
@@ -17,6 +17,9 @@ const ABBREVIATIONS: &[&str] = &[
 /// Words that end with a full stop without ending the sentence when a number follows.
 const NUMBER_ABBREVIATIONS: &[&str] = &["no", "nos", "rhif", "ref", "para", "p", "pp", "tud"];
 
+/// Characters that can end a sentence (the common part of UAX #29's STerm and ATerm).
+const TERMINATORS: &[char] = &['.', '!', '?', '…', '‼', '⁇', '⁈', '⁉', '。', '！', '？', '｡', '؟', '।', '۔', '։'];
+
 fn has_word(s: &str) -> bool {
     s.chars().any(char::is_alphanumeric)
 }
@@ -24,14 +27,15 @@ fn has_word(s: &str) -> bool {
 /// Does a sentence ending at `text[..end]` end with an abbreviation, given the
 /// sentence that would follow?
 fn ends_with_abbreviation(text: &str, start: usize, end: usize, next: &str) -> bool {
-    let piece = &text[start..end];
-    if !piece.trim_end().ends_with('.') {
-        return false;
-    }
-    let Some(&(ws, we)) = word_spans(text, start..end).last() else { return false };
-    let word = &text[ws..we];
-    // Only when the word is right before the final full stop.
-    if text[we..end].trim_end() != "." {
+    let Some(before_stop) = text[start..end].trim_end().strip_suffix('.') else { return false };
+    // The word right before the final full stop ("Mr", "e.g", "J").
+    let word_start = before_stop
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_alphanumeric() || c == '.'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let word = &before_stop[word_start..];
+    if word.is_empty() {
         return false;
     }
     let lower = normalise(word);
@@ -52,11 +56,23 @@ pub fn split_sentences(text: &str, block: &Block) -> Vec<(usize, usize)> {
     segment_starts.extend(block.line_breaks.iter().copied());
     for (i, &seg_start) in segment_starts.iter().enumerate() {
         let seg_end = segment_starts.get(i + 1).copied().unwrap_or(block.end);
+        let segment = &text[seg_start..seg_end];
+        // No sentence-ending mark (a label line, a list item): one sentence. This
+        // spares most short lines the full UAX #29 sentence rules.
+        if !segment.contains(TERMINATORS) {
+            let trimmed = segment.trim();
+            if has_word(trimmed) {
+                let lead = segment.len() - segment.trim_start().len();
+                out.push((seg_start + lead, seg_start + lead + trimmed.len()));
+            }
+            continue;
+        }
         // Line breaks inside a segment are wrapping: let UAX #29 see spaces instead.
-        let flat: String = text[seg_start..seg_end]
-            .chars()
-            .map(|c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c })
-            .collect();
+        let flat: std::borrow::Cow<str> = if segment.contains(['\n', '\r', '\t']) {
+            segment.chars().map(|c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c }).collect::<String>().into()
+        } else {
+            segment.into()
+        };
         let mut pieces: Vec<(usize, usize)> = Vec::new();
         for (offset, piece) in flat.split_sentence_bound_indices() {
             let trimmed = piece.trim();

@@ -17,16 +17,18 @@ pub struct Token {
     pub quoted: bool,
 }
 
-/// Raw word spans of `text[range]` (absolute offsets), skipping spaces and punctuation.
+/// Word spans of `text[range]` (absolute offsets), skipping spaces and punctuation.
+/// (`unicode_word_indices` has a fast path for ASCII text, tested against the full
+/// UAX #29 rules by unicode-segmentation itself.)
 pub fn word_spans(text: &str, range: std::ops::Range<usize>) -> Vec<(usize, usize)> {
     text[range.clone()]
-        .split_word_bound_indices()
-        .filter(|(_, w)| w.chars().next().is_some_and(|c| c.is_alphanumeric()))
+        .unicode_word_indices()
         .map(|(i, w)| (range.start + i, range.start + i + w.len()))
         .collect()
 }
 
 /// Lowercases a word and writes apostrophes one way, so "Mum’s" and "mum's" agree.
+/// (`Forms::push_normalised` is the same without the allocation.)
 pub fn normalise(word: &str) -> String {
     if word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
         return word.to_string();
@@ -52,33 +54,92 @@ pub fn welsh_clitic_split(word: &str) -> Option<usize> {
     }
 }
 
-/// The forms a word list can match a token by. `None`: the sentence's language is
-/// undecided, so the word gets the forms of both languages.
-pub fn forms_of(word: &str, lang: Option<Lang>, out: &mut Vec<String>) {
-    let norm = normalise(word);
-    let Some(lang) = lang else {
-        let stem = norm.strip_suffix("'s").map(str::to_string);
-        forms_of(word, Some(Lang::Cy), out);
-        out.extend(stem);
-        return;
+/// The match forms of every token of a document, in one buffer (a word has one
+/// to a few forms; a `String` each would dominate the cost of a bulk run).
+#[derive(Default)]
+pub struct Forms {
+    text: String,
+    ranges: Vec<(u32, u32)>,
+}
+
+impl Forms {
+    pub fn with_capacity(forms: usize, bytes: usize) -> Forms {
+        Forms { text: String::with_capacity(bytes), ranges: Vec::with_capacity(forms) }
+    }
+
+    pub fn len(&self) -> usize {
+        self.ranges.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> &str {
+        let (s, e) = self.ranges[i];
+        &self.text[s as usize..e as usize]
+    }
+
+    /// Adds `a + b` as a form of the token whose forms start at `first`, unless it
+    /// is empty or already there.
+    fn push(&mut self, first: usize, a: &str, b: &str) {
+        let len = a.len() + b.len();
+        if len == 0 {
+            return;
+        }
+        let duplicate = self.ranges[first..].iter().any(|&(s, e)| {
+            let f = &self.text[s as usize..e as usize];
+            f.len() == len && f.starts_with(a) && f.ends_with(b)
+        });
+        if !duplicate {
+            let s = self.text.len() as u32;
+            self.text.push_str(a);
+            self.text.push_str(b);
+            self.ranges.push((s, self.text.len() as u32));
+        }
+    }
+
+    /// Adds the lowercase, apostrophe-normalised form of `word`; returns its index.
+    fn push_normalised(&mut self, word: &str) -> usize {
+        let s = self.text.len() as u32;
+        if word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+            self.text.push_str(word);
+        } else {
+            self.text.extend(word.chars().map(|c| if c == '’' || c == 'ʼ' { '\'' } else { c }).flat_map(char::to_lowercase));
+        }
+        self.ranges.push((s, self.text.len() as u32));
+        self.ranges.len() - 1
+    }
+}
+
+/// Adds the forms a word list can match `word` by. `None`: the sentence's language
+/// is undecided, so the word gets the forms of both languages.
+pub fn forms_of(word: &str, lang: Option<Lang>, out: &mut Forms) {
+    let first = out.len();
+    let norm_index = out.push_normalised(word);
+    let (s, e) = out.ranges[norm_index];
+    // The normalised word, copied so that `out` can grow while we read it.
+    let norm = out.text[s as usize..e as usize].to_string();
+    let english_stem = |out: &mut Forms| {
+        if let Some(stem) = norm.strip_suffix("'s") {
+            out.push(first, stem, "");
+        }
     };
     match lang {
-        Lang::En => {
-            let stem = norm.strip_suffix("'s").map(str::to_string);
-            out.push(norm);
-            if let Some(stem) = stem {
-                out.push(stem);
-            }
-        }
-        Lang::Cy => {
+        Some(Lang::En) => english_stem(out),
+        Some(Lang::Cy) | None => {
             if norm.starts_with('\'') {
-                let expansions = welsh::clitic_expansion(&norm);
-                out.push(norm);
-                out.extend(expansions.iter().map(|s| s.to_string()));
+                for expansion in welsh::clitic_expansion(&norm) {
+                    out.push(first, expansion, "");
+                }
             } else {
-                let equivalents = welsh::spelling_equivalents(&norm);
-                out.extend(welsh::radical_forms(&norm));
-                out.extend(equivalents.iter().map(|s| s.to_string()));
+                welsh::radical_parts(&norm, |prefix, rest| out.push(first, prefix, rest));
+                for equivalent in welsh::spelling_equivalents(&norm) {
+                    out.push(first, equivalent, "");
+                }
+            }
+            if lang.is_none() {
+                english_stem(out);
             }
         }
     }
@@ -102,16 +163,19 @@ mod tests {
         assert_eq!(welsh_clitic_split("O'Neil"), None);
     }
 
+    fn forms(word: &str, lang: Option<Lang>) -> Vec<String> {
+        let mut out = Forms::default();
+        forms_of(word, lang, &mut out);
+        (0..out.len()).map(|i| out.get(i).to_string()).collect()
+    }
+
     #[test]
     fn forms_undo_mutation_and_possessives() {
-        let mut out = Vec::new();
-        forms_of("Mum’s", Some(Lang::En), &mut out);
-        assert_eq!(out, vec!["mum's", "mum"]);
-        out.clear();
-        forms_of("'n", Some(Lang::Cy), &mut out);
-        assert_eq!(out, vec!["'n", "yn"]);
-        out.clear();
-        forms_of("Ofal", Some(Lang::Cy), &mut out);
-        assert!(out.contains(&"gofal".to_string()));
+        assert_eq!(forms("Mum’s", Some(Lang::En)), vec!["mum's", "mum"]);
+        assert_eq!(forms("'n", Some(Lang::Cy)), vec!["'n", "yn"]);
+        assert_eq!(forms("Ofal", Some(Lang::Cy)), vec!["ofal", "gofal"]);
+        assert_eq!(forms("yr", Some(Lang::Cy)), vec!["yr", "gyr", "y"]);
+        // Undecided: Welsh forms and the English possessive stem.
+        assert_eq!(forms("Mam's", None), vec!["mam's", "bam's", "mam"]);
     }
 }

@@ -226,7 +226,7 @@ impl Lexicon {
         for t in tokens {
             ids.offsets.push(ids.ids.len());
             for form in doc.forms(t) {
-                if let Some(&id) = self.vocab.get(form.as_str()) {
+                if let Some(&id) = self.vocab.get(form) {
                     if !ids.ids[*ids.offsets.last().unwrap()..].contains(&id) {
                         ids.ids.push(id);
                     }
