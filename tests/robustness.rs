@@ -46,6 +46,41 @@ fn check_well_formed(text: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Characters the fast sentence splitter knows, and a few it must hand over.
+const SENTENCE_CHARS: &[char] = &[
+    ' ', ' ', ' ', '\t', '\u{a0}', 'a', 'b', 'e', 'x', 'A', 'B', 'M', 'r', 's', 'D', '0', '4', '.', '.', '.', '!', '?',
+    '"', '\'', '(', ')', '[', ']', '‘', '’', '“', '”', ',', '-', ':', ';', '–', '—', '#', '/', '£', '…', '•', 'â',
+    'ŵ', 'ŷ', 'é', 'Â', 'Ŵ', 'É',
+];
+
+/// Characters the fast path does not know: it must decline text containing them.
+const UNKNOWN_CHARS: &[char] = &['😀', 'ß', 'ǅ', '\u{301}', '\u{2029}', '。', '\n'];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 20000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn fast_sentence_splitting_equals_unicode_segmentation(chars in prop::collection::vec(prop::sample::select(SENTENCE_CHARS), 0..40)) {
+        use unicode_segmentation::UnicodeSegmentation;
+        let text: String = chars.into_iter().collect();
+        let fast = cofnod::document::sentences::fast_sentence_pieces(&text).expect("all characters are known");
+        let reference: Vec<(usize, usize)> = text.split_sentence_bound_indices().map(|(i, p)| (i, i + p.len())).collect();
+        prop_assert_eq!(fast, reference, "text: {:?}", text);
+    }
+
+    #[test]
+    fn fast_sentence_splitting_declines_unknown_characters(
+        chars in prop::collection::vec(prop::sample::select(SENTENCE_CHARS), 0..20),
+        unknown in prop::sample::select(UNKNOWN_CHARS),
+        at in 0usize..20,
+    ) {
+        let mut chars = chars;
+        chars.insert(at.min(chars.len()), unknown);
+        let text: String = chars.into_iter().collect();
+        prop_assert_eq!(cofnod::document::sentences::fast_sentence_pieces(&text), None);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
 

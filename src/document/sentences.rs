@@ -17,6 +17,93 @@ const ABBREVIATIONS: &[&str] = &[
 /// Words that end with a full stop without ending the sentence when a number follows.
 const NUMBER_ABBREVIATIONS: &[&str] = &["no", "nos", "rhif", "ref", "para", "p", "pp", "tud"];
 
+/// The UAX #29 Sentence_Break classes that the characters of most notes have.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sb {
+    Sp,
+    Lower,
+    Upper,
+    Numeric,
+    ATerm,
+    STerm,
+    Close,
+    SContinue,
+    Other,
+}
+
+/// The class of `c`, for the characters this fast path knows (ASCII, curly quotes,
+/// dashes, accented Latin letters); `None` for anything else.
+fn sentence_class(c: char) -> Option<Sb> {
+    Some(match c {
+        ' ' | '\t' | '\u{b}' | '\u{c}' | '\u{a0}' => Sb::Sp,
+        'a'..='z' | 'â' | 'ê' | 'î' | 'ô' | 'û' | 'ŵ' | 'ŷ' | 'á' | 'é' | 'í' | 'ó' | 'ú' | 'à' | 'è' | 'ì' | 'ò' | 'ù'
+        | 'ä' | 'ë' | 'ï' | 'ö' | 'ü' | 'ÿ' => Sb::Lower,
+        'A'..='Z' | 'Â' | 'Ê' | 'Î' | 'Ô' | 'Û' | 'Ŵ' | 'Ŷ' | 'Á' | 'É' | 'Í' | 'Ó' | 'Ú' | 'À' | 'È' | 'Ì' | 'Ò' | 'Ù'
+        | 'Ä' | 'Ë' | 'Ï' | 'Ö' | 'Ü' => Sb::Upper,
+        '0'..='9' => Sb::Numeric,
+        '.' => Sb::ATerm,
+        '!' | '?' => Sb::STerm,
+        '"' | '\'' | '(' | ')' | '[' | ']' | '{' | '}' | '‘' | '’' | '“' | '”' => Sb::Close,
+        ',' | '-' | ':' | ';' | '–' | '—' => Sb::SContinue,
+        '#' | '$' | '%' | '&' | '*' | '+' | '/' | '<' | '=' | '>' | '@' | '\\' | '^' | '_' | '`' | '|' | '~' | '…' | '•'
+        | '·' | '°' | '£' | '€' => Sb::Other,
+        _ => return None,
+    })
+}
+
+/// Sentence pieces (start, end) exactly as `split_sentence_bound_indices` gives them,
+/// for text whose characters all have a known class and no line breaks; `None`
+/// otherwise. The UAX #29 rules that can apply to such text are SB6 to SB11.
+/// Equivalence with unicode-segmentation is a property test (tests/robustness.rs).
+pub fn fast_sentence_pieces(s: &str) -> Option<Vec<(usize, usize)>> {
+    let chars: Vec<(usize, Sb)> = s.char_indices().map(|(i, c)| sentence_class(c).map(|k| (i, k))).collect::<Option<_>>()?;
+    let n = chars.len();
+    let class = |i: usize| chars[i].1;
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < n {
+        let k = class(i);
+        if !matches!(k, Sb::ATerm | Sb::STerm) {
+            i += 1;
+            continue;
+        }
+        // SATerm Close* Sp*: the break, if any, comes after them (SB9, SB10, SB11).
+        let mut j = i + 1;
+        while j < n && class(j) == Sb::Close {
+            j += 1;
+        }
+        while j < n && class(j) == Sb::Sp {
+            j += 1;
+        }
+        if j < n {
+            let next = class(j);
+            let adjacent = j == i + 1;
+            let keep_together =
+                // SB6: ATerm × Numeric.
+                (k == Sb::ATerm && adjacent && next == Sb::Numeric)
+                // SB7: (Upper | Lower) ATerm × Upper.
+                || (k == Sb::ATerm && adjacent && next == Sb::Upper && i > 0 && matches!(class(i - 1), Sb::Upper | Sb::Lower))
+                // SB8: ATerm Close* Sp* × (¬(OLetter | Upper | Lower | ParaSep | SATerm))* Lower.
+                || (k == Sb::ATerm && {
+                    let m = (j..n).find(|&m| matches!(class(m), Sb::Upper | Sb::Lower | Sb::ATerm | Sb::STerm));
+                    m.is_some_and(|m| class(m) == Sb::Lower)
+                })
+                // SB8a: SATerm Close* Sp* × (SContinue | SATerm).
+                || matches!(next, Sb::SContinue | Sb::ATerm | Sb::STerm);
+            if !keep_together {
+                pieces.push((start, chars[j].0));
+                start = chars[j].0;
+            }
+        }
+        i = j.max(i + 1);
+    }
+    if start < s.len() {
+        pieces.push((start, s.len()));
+    }
+    Some(pieces)
+}
+
 /// Characters that can end a sentence (the common part of UAX #29's STerm and ATerm).
 const TERMINATORS: &[char] = &['.', '!', '?', '…', '‼', '⁇', '⁈', '⁉', '。', '！', '？', '｡', '؟', '।', '۔', '։'];
 
@@ -73,8 +160,12 @@ pub fn split_sentences(text: &str, block: &Block) -> Vec<(usize, usize)> {
         } else {
             segment.into()
         };
+        let raw: Vec<(usize, &str)> = match fast_sentence_pieces(&flat) {
+            Some(pieces) => pieces.into_iter().map(|(s, e)| (s, &flat[s..e])).collect(),
+            None => flat.split_sentence_bound_indices().collect(),
+        };
         let mut pieces: Vec<(usize, usize)> = Vec::new();
-        for (offset, piece) in flat.split_sentence_bound_indices() {
+        for (offset, piece) in raw {
             let trimmed = piece.trim();
             if trimmed.is_empty() {
                 continue;
