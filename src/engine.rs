@@ -7,7 +7,7 @@ use crate::checks::{self, Check, Context};
 use crate::document::Document;
 use crate::finding::{Category, Finding, Severity};
 use crate::language::{DocLanguage, Lang, LanguageDetector};
-use crate::rulebook::{RuleBook, RuleError, RuleSource};
+use crate::rulebook::{RuleBook, RuleError, RuleSource, ScanScratch};
 
 /// What an organisation or a user has switched off or re-weighted.
 #[derive(Clone, Debug, Default)]
@@ -58,22 +58,25 @@ impl Engine {
 
     pub fn analyse(&self, text: &str) -> Analysis {
         let doc = Document::build(text, &self.rules.labels, &self.detector);
-        let mut hits = Vec::with_capacity(doc.sentences.len());
+        // All hits in one vector; `hit_ranges[i]` is sentence i's part of it.
+        let mut hits = Vec::new();
+        let mut hit_ranges = Vec::with_capacity(doc.sentences.len());
+        let mut scratch = ScanScratch::default();
         for sentence in &doc.sentences {
-            let mut h = Vec::new();
+            let first = hits.len();
             if sentence.lang_decided {
-                self.rules.lang(sentence.lang).lexicon.scan(sentence.lang, &doc, sentence, &mut h);
+                self.rules.lang(sentence.lang).lexicon.scan(sentence.lang, &doc, sentence, &mut scratch, &mut hits);
             } else {
                 // Too short to tell ("Defnyddiwr gwasanaeth: Mr Rhys", "Case closed."):
                 // both languages' word lists look at it; each hit keeps its language.
                 for lang in [Lang::En, Lang::Cy] {
-                    self.rules.lang(lang).lexicon.scan(lang, &doc, sentence, &mut h);
+                    self.rules.lang(lang).lexicon.scan(lang, &doc, sentence, &mut scratch, &mut hits);
                 }
-                h.sort_by_key(|hit| (hit.set, hit.start));
+                hits[first..].sort_by_key(|hit| (hit.set, hit.start));
             }
-            hits.push(h);
+            hit_ranges.push(first..hits.len());
         }
-        let cx = Context { doc: &doc, rules: &self.rules, hits: &hits };
+        let cx = Context { doc: &doc, rules: &self.rules, hits: &hits, hit_ranges: &hit_ranges };
         let mut findings = Vec::new();
         for check in &self.checks {
             if !self.settings.disabled.contains(check.category().id()) {

@@ -83,7 +83,9 @@ const WELSH_MARKERS: &[&str] = &[
     "pwy", "sut", "pam", "yma", "yno", "heddiw", "ddoe", "fy", "dy", "ym", "yng", "gwelais",
     "dywedodd", "meddai", "ddywedodd", "ohoni", "ohono", "amdani", "amdano", "arni", "arno",
     "hi'n", "e'n", "fe'n", "mae'n", "cafodd", "aeth", "daeth",
-    "gwnaeth", "byw", "gartref", "adref", "adre", "teulu", "ferch", "mab", "tad", "mam",
+    "gwnaeth", "byw", "gartref", "adref", "adre", "teulu", "ferch", "mab", "tad", "mam", "rwyf",
+    "roeddwn", "oeddwn", "ydw", "ydyn", "maen", "mai", "dros", "heb", "ymlaen", "allan", "fydd",
+    "wnes", "eisoes", "bellach", "erbyn", "ôl", "hefo", "gennym", "ganddi", "ganddo", "iddyn",
 ];
 
 use rustc_hash::FxHashSet as HashSet;

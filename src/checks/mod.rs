@@ -56,8 +56,10 @@ pub fn default_severity(cat: Category) -> Severity {
 pub struct Context<'a> {
     pub doc: &'a Document<'a>,
     pub rules: &'a RuleBook,
-    /// Lexicon hits of each sentence (indexed like `doc.sentences`), ordered by set.
-    pub hits: &'a [Vec<Hit>],
+    /// Lexicon hits of all sentences; `hit_ranges[si]` holds sentence si's, ordered
+    /// by set.
+    pub hits: &'a [Hit],
+    pub hit_ranges: &'a [std::ops::Range<usize>],
 }
 
 impl<'a> Context<'a> {
@@ -66,7 +68,7 @@ impl<'a> Context<'a> {
     }
 
     pub fn hits(&self, si: usize, set: SetId) -> impl Iterator<Item = &'a Hit> + 'a {
-        self.hits[si].iter().filter(move |h| h.set == set)
+        self.hits[self.hit_ranges[si].clone()].iter().filter(move |h| h.set == set)
     }
 
     /// Hits of `set` in sentence `si` that are not (even partly) quoted speech.

@@ -196,13 +196,20 @@ pub fn run(opts: Options) -> i32 {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut summary = Summary { skipped, ..Summary::default() };
     for batch in jobs.chunks(BATCH) {
-        let reports: Vec<FileReport> = batch.par_iter().map(|(t, e)| check_one(t, e)).collect();
-        for report in &reports {
+        let rendered: Vec<(FileReport, Vec<u8>)> = batch
+            .par_iter()
+            .map(|(t, e)| {
+                let report = check_one(t, e);
+                let bytes = reporter.render(&report);
+                (report, bytes)
+            })
+            .collect();
+        for (report, bytes) in &rendered {
             summary.add(report);
             if report.error.is_some() && opts.format == Format::Json {
                 eprintln!("cofnod: {}: {}", report.path, report.error.as_deref().unwrap_or_default());
             }
-            if reporter.file(&mut out, report).is_err() {
+            if reporter.begin_file(&mut out).and_then(|_| out.write_all(bytes)).is_err() {
                 return 1; // The reader went away (a closed pipe); stop quietly.
             }
         }

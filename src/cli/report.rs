@@ -83,8 +83,12 @@ impl Summary {
     }
 }
 
-pub trait Reporter {
-    fn file(&mut self, out: &mut dyn Write, file: &FileReport) -> std::io::Result<()>;
+/// Renders a run. `render` is called for each file on the worker threads (so
+/// formatting runs in parallel); `begin_file` and `finish` write on the main thread,
+/// in order.
+pub trait Reporter: Sync {
+    fn render(&self, file: &FileReport) -> Vec<u8>;
+    fn begin_file(&mut self, out: &mut dyn Write) -> std::io::Result<()>;
     fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> std::io::Result<()>;
 }
 
@@ -114,7 +118,23 @@ fn severity_style(s: Severity) -> Style {
 }
 
 impl Reporter for Text {
-    fn file(&mut self, out: &mut dyn Write, file: &FileReport) -> std::io::Result<()> {
+    fn render(&self, file: &FileReport) -> Vec<u8> {
+        let mut out = Vec::new();
+        let _ = self.write_file(&mut out, file);
+        out
+    }
+
+    fn begin_file(&mut self, _out: &mut dyn Write) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
+        self.write_summary(out, s)
+    }
+}
+
+impl Text {
+    fn write_file(&self, out: &mut dyn Write, file: &FileReport) -> std::io::Result<()> {
         let bold = self.style(Style::new().bold());
         let dim = self.style(Style::new().dimmed());
         if let Some(error) = &file.error {
@@ -141,7 +161,7 @@ impl Reporter for Text {
         Ok(())
     }
 
-    fn finish(&mut self, out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
+    fn write_summary(&self, out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
         let files = if s.files == 1 { "1 file" } else { &format!("{} files", s.files) };
         let mut line = if s.findings == 0 {
             format!("{files} checked: no findings")
@@ -168,10 +188,13 @@ pub struct Json {
 }
 
 impl Reporter for Json {
-    fn file(&mut self, out: &mut dyn Write, file: &FileReport) -> std::io::Result<()> {
+    fn render(&self, file: &FileReport) -> Vec<u8> {
+        serde_json::to_vec(file).expect("a file report serialises")
+    }
+
+    fn begin_file(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
         out.write_all(if self.started { b"," } else { b"{\"version\":1,\"files\":[" })?;
         self.started = true;
-        serde_json::to_writer(&mut *out, file)?;
         Ok(())
     }
 

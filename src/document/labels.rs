@@ -36,6 +36,8 @@ struct LabelSpec {
 /// Known labels, as word sequences, longest first.
 pub struct LabelTable {
     entries: Vec<(Vec<String>, LabelKind)>,
+    /// The first words of all labels: most lines start with none of them.
+    first_words: rustc_hash::FxHashSet<String>,
 }
 
 impl LabelTable {
@@ -53,12 +55,22 @@ impl LabelTable {
             }
         }
         entries.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
-        Ok(LabelTable { entries })
+        let first_words = entries.iter().map(|(words, _)| words[0].clone()).collect();
+        Ok(LabelTable { entries, first_words })
+    }
+
+    /// Could `text` start with a label at all? (Cheap: one word, no vector.)
+    fn may_be_label(&self, text: &str) -> bool {
+        use unicode_segmentation::UnicodeSegmentation;
+        text.unicode_words().next().is_some_and(|w| self.first_words.contains(&normalise(w)))
     }
 
     /// The kind of label `text` starts with. The label may go on with a few words of
     /// its own ("What matters to Mrs Ali", "Outcome 2", "Canlyniad personol 1").
     pub fn classify(&self, text: &str) -> Option<LabelKind> {
+        if !self.may_be_label(text) {
+            return None;
+        }
         let words = words_of(text);
         if words.is_empty() || words.len() > 10 {
             return None;
@@ -71,6 +83,9 @@ impl LabelTable {
 
     /// The kind of label `text` is exactly (for a line that is only a label).
     pub fn classify_exact(&self, text: &str) -> Option<LabelKind> {
+        if !self.may_be_label(text) {
+            return None;
+        }
         let words = words_of(text);
         self.entries.iter().find(|(label, _)| *label == words).map(|&(_, kind)| kind)
     }

@@ -187,8 +187,11 @@ fn detect_sentence(
     let unquoted: Vec<&(usize, usize)> = words.iter().filter(|&&(s, e)| !in_quote(s, e)).collect();
     let considered: Vec<&(usize, usize)> = if unquoted.len() >= 2 { unquoted } else { words.iter().collect() };
     let mut count = MarkerCount::default();
+    let mut lower = String::new();
     for &&(s, e) in &considered {
-        count.add_word(&tokens::normalise(&text[s..e]));
+        lower.clear();
+        lower.extend(text[s..e].chars().map(|c| if c == '’' { '\'' } else { c }).flat_map(char::to_lowercase));
+        count.add_word(&lower);
     }
     if let Some(lang) = count.verdict() {
         return Some(lang);

@@ -27,13 +27,15 @@ fn opens_here(prev: Option<char>) -> bool {
 pub fn find_quotes(text: &str, range: std::ops::Range<usize>, out: &mut Vec<Quote>) {
     let slice = &text[range.clone()];
     let base = range.start;
-    let chars: Vec<(usize, char)> = slice.char_indices().collect();
     // Open quote: (kind, position just after the opening mark).
     let mut open: Option<(char, usize)> = None;
-    for (i, &(pos, c)) in chars.iter().enumerate() {
-        let prev = if i > 0 { Some(chars[i - 1].1) } else { None };
-        let next = chars.get(i + 1).map(|&(_, c)| c);
+    let mut prev: Option<char> = None;
+    for (pos, c) in slice.char_indices() {
         let after = pos + c.len_utf8();
+        let next = slice[after..].chars().next();
+        let this_prev = prev;
+        prev = Some(c);
+        let prev = this_prev;
         match (open, c) {
             (None, '“') => open = Some(('“', after)),
             (Some(('“', s)), '”') => {

@@ -56,7 +56,10 @@ fn sentence_class(c: char) -> Option<Sb> {
 /// otherwise. The UAX #29 rules that can apply to such text are SB6 to SB11.
 /// Equivalence with unicode-segmentation is a property test (tests/robustness.rs).
 pub fn fast_sentence_pieces(s: &str) -> Option<Vec<(usize, usize)>> {
-    let chars: Vec<(usize, Sb)> = s.char_indices().map(|(i, c)| sentence_class(c).map(|k| (i, k))).collect::<Option<_>>()?;
+    let mut chars: Vec<(usize, Sb)> = Vec::with_capacity(s.len());
+    for (i, c) in s.char_indices() {
+        chars.push((i, sentence_class(c)?));
+    }
     let n = chars.len();
     let class = |i: usize| chars[i].1;
     let mut pieces = Vec::new();

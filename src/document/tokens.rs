@@ -80,21 +80,36 @@ impl Forms {
         &self.text[s as usize..e as usize]
     }
 
-    /// Adds `a + b` as a form of the token whose forms start at `first`, unless it
-    /// is empty or already there.
-    fn push(&mut self, first: usize, a: &str, b: &str) {
-        let len = a.len() + b.len();
+    /// Adds `prefix + text[rest]` (a part of the buffer) as a form of the token whose
+    /// forms start at `first`, unless it is empty or already there.
+    fn push_within(&mut self, first: usize, prefix: &str, rest: std::ops::Range<usize>) {
+        let len = prefix.len() + rest.len();
         if len == 0 {
             return;
         }
         let duplicate = self.ranges[first..].iter().any(|&(s, e)| {
-            let f = &self.text[s as usize..e as usize];
-            f.len() == len && f.starts_with(a) && f.ends_with(b)
+            let (s, e) = (s as usize, e as usize);
+            e - s == len && self.text[s..].starts_with(prefix) && self.text[s + prefix.len()..e] == self.text[rest.clone()]
         });
-        if !duplicate {
+        if duplicate {
+            return;
+        }
+        if prefix.is_empty() {
+            // A part of an existing form is a form of its own: no copy needed.
+            self.ranges.push((rest.start as u32, rest.end as u32));
+        } else {
             let s = self.text.len() as u32;
-            self.text.push_str(a);
-            self.text.push_str(b);
+            self.text.push_str(prefix);
+            self.text.extend_from_within(rest);
+            self.ranges.push((s, self.text.len() as u32));
+        }
+    }
+
+    /// Adds a fixed word as a form, unless it is already there.
+    fn push_word(&mut self, first: usize, word: &str) {
+        if !self.ranges[first..].iter().any(|&(s, e)| &self.text[s as usize..e as usize] == word) {
+            let s = self.text.len() as u32;
+            self.text.push_str(word);
             self.ranges.push((s, self.text.len() as u32));
         }
     }
@@ -118,24 +133,37 @@ pub fn forms_of(word: &str, lang: Option<Lang>, out: &mut Forms) {
     let first = out.len();
     let norm_index = out.push_normalised(word);
     let (s, e) = out.ranges[norm_index];
-    // The normalised word, copied so that `out` can grow while we read it.
-    let norm = out.text[s as usize..e as usize].to_string();
+    let (s, e) = (s as usize, e as usize);
     let english_stem = |out: &mut Forms| {
-        if let Some(stem) = norm.strip_suffix("'s") {
-            out.push(first, stem, "");
+        if out.text[s..e].ends_with("'s") {
+            out.push_within(first, "", s..e - 2);
         }
     };
     match lang {
         Some(Lang::En) => english_stem(out),
         Some(Lang::Cy) | None => {
+            let norm = &out.text[s..e];
             if norm.starts_with('\'') {
-                for expansion in welsh::clitic_expansion(&norm) {
-                    out.push(first, expansion, "");
+                for expansion in welsh::clitic_expansion(norm) {
+                    out.push_word(first, expansion);
                 }
             } else {
-                welsh::radical_parts(&norm, |prefix, rest| out.push(first, prefix, rest));
-                for equivalent in welsh::spelling_equivalents(&norm) {
-                    out.push(first, equivalent, "");
+                // Radicals are a prefix and the rest of the word: note where the
+                // rest starts, then write them once `norm` is no longer borrowed.
+                let mut radicals: [(&'static str, usize); 8] = [("", 0); 8];
+                let mut count = 0;
+                welsh::radical_parts(norm, |prefix, rest| {
+                    if count < radicals.len() {
+                        radicals[count] = (prefix, e - rest.len());
+                        count += 1;
+                    }
+                });
+                let equivalents = welsh::spelling_equivalents(norm);
+                for &(prefix, rest_start) in &radicals[..count] {
+                    out.push_within(first, prefix, rest_start..e);
+                }
+                for equivalent in equivalents {
+                    out.push_word(first, equivalent);
                 }
             }
             if lang.is_none() {

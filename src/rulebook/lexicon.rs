@@ -63,9 +63,19 @@ pub struct Lexicon {
 }
 
 /// A sentence's tokens as word ids: `ids[offsets[i]..offsets[i + 1]]` for token i.
+#[derive(Default)]
 struct TokenIds {
     ids: Vec<WordId>,
     offsets: Vec<usize>,
+}
+
+/// Buffers a scan needs, kept between sentences so that a long note does not
+/// allocate them again for every sentence.
+#[derive(Default)]
+pub struct ScanScratch {
+    ids: TokenIds,
+    raw: Vec<Hit>,
+    tried: Vec<u32>,
 }
 
 impl TokenIds {
@@ -219,10 +229,13 @@ impl Lexicon {
 
     /// Every set's matches in `sentence`, leftmost-longest and non-overlapping within
     /// a set (sets may overlap each other), ordered by set then position.
-    pub fn scan(&self, lang: Lang, doc: &Document, sentence: &Sentence, out: &mut Vec<Hit>) {
+    pub fn scan(&self, lang: Lang, doc: &Document, sentence: &Sentence, scratch: &mut ScanScratch, out: &mut Vec<Hit>) {
         let tokens = doc.sentence_tokens(sentence);
         let base = sentence.tokens.start;
-        let mut ids = TokenIds { ids: Vec::with_capacity(tokens.len() * 2), offsets: Vec::with_capacity(tokens.len() + 1) };
+        let ScanScratch { ids, raw, tried } = scratch;
+        ids.ids.clear();
+        ids.offsets.clear();
+        raw.clear();
         for t in tokens {
             ids.offsets.push(ids.ids.len());
             for form in doc.forms(t) {
@@ -234,10 +247,8 @@ impl Lexicon {
             }
         }
         ids.offsets.push(ids.ids.len());
-        let cx = Ctx { doc, tokens, ids: &ids };
-
-        let mut raw: Vec<Hit> = Vec::new();
-        let mut tried: Vec<u32> = Vec::new();
+        let ids = &*ids;
+        let cx = Ctx { doc, tokens, ids };
         let empty = Vec::new();
         for i in 0..tokens.len() {
             tried.clear();
@@ -261,7 +272,7 @@ impl Lexicon {
         }
         raw.sort_by_key(|h| (h.set, h.start, std::cmp::Reverse(h.end), h.lang, h.entry));
         let mut last: Option<(SetId, usize)> = None;
-        for hit in raw {
+        for &hit in raw.iter() {
             if let Some((set, end)) = last {
                 if set == hit.set && hit.start < end {
                     continue;

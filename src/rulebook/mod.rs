@@ -23,7 +23,7 @@ pub mod text;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-pub use lexicon::{Hit, Lexicon, SetId};
+pub use lexicon::{Hit, Lexicon, ScanScratch, SetId};
 pub use text::{Explanation, Messages};
 
 use crate::checks;
