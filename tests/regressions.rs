@@ -73,3 +73,9 @@ fn a_continuation_line_after_an_emoji_does_not_panic() {
     // The previous line was once sliced by an estimate of bytes from characters.
     Engine::new().analyse("needs a care package😀 \nMore text here\n😀\nNext");
 }
+
+#[test]
+fn a_decision_heading_is_not_itself_a_decision() {
+    assert_eq!(rules("## Penderfyniad\n\nMae Mrs Puw yn aros gartref oherwydd mae hi eisiau hynny."), Vec::<String>::new());
+    assert_eq!(rules("## Decision\n\nMrs Pryce will move to a care home."), vec!["rationale/decision-without-reason"]);
+}
