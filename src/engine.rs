@@ -91,8 +91,10 @@ impl Engine {
         }
         // A short sentence of undecided language may match the same words in both
         // lexicons (acronyms); keep one finding, in the language the sentence leans to.
+        // Sentences are in text order, so the one holding an offset is found by bisection.
         let lang_at = |offset: usize| {
-            doc.sentences.iter().find(|s| s.start <= offset && offset < s.end).map(|s| s.lang)
+            let i = doc.sentences.partition_point(|s| s.start <= offset);
+            doc.sentences[..i].last().filter(|s| offset < s.end).map(|s| s.lang)
         };
         findings.sort_by_key(|f| (f.start, f.end, f.category, Some(f.lang) != lang_at(f.start)));
         findings.dedup_by(|b, a| (a.start, a.end, a.category) == (b.start, b.end, b.category));
