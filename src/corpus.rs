@@ -253,6 +253,15 @@ impl Report {
                 "{:<4} {:<18} {:>4} {:>4} {:>4} {:>9.3} {:>7.3} {:>5.3}   ({n} cases, {clean} clean)",
                 lang.code(), "all", t.tp, t.fp, t.fn_, t.precision(), t.recall(), t.f1()
             );
+            let mut held_out = Counts::default();
+            for cat in Category::ALL {
+                held_out.add(self.split_total(Split::Test, lang, cat));
+            }
+            let _ = writeln!(
+                out,
+                "{:<4} {:<18} {:>4} {:>4} {:>4} {:>9.3} {:>7.3} {:>5.3}   (held-out test split only)",
+                lang.code(), "all, test split", held_out.tp, held_out.fp, held_out.fn_, held_out.precision(), held_out.recall(), held_out.f1()
+            );
         }
         out
     }

@@ -56,8 +56,36 @@ const SENTENCE_CHARS: &[char] = &[
 /// Characters the fast path does not know: it must decline text containing them.
 const UNKNOWN_CHARS: &[char] = &['😀', 'ß', 'ǅ', '\u{301}', '\u{2029}', '。', '\n'];
 
+/// Characters the fast word splitter knows.
+const WORD_CHARS: &[char] = &[
+    'a', 'b', 'z', 'A', 'Z', 'M', '0', '7', '_', ':', '·', '.', '\'', '‘', '’', ',', ';', ' ', ' ', '\t', '\n', '\r',
+    '!', '"', '-', '/', '(', ')', '“', '”', '–', '—', '…', '£', 'â', 'ŵ', 'ŷ', 'é', 'Ŵ', 'Â',
+];
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 20000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn fast_word_splitting_equals_unicode_segmentation(chars in prop::collection::vec(prop::sample::select(WORD_CHARS), 0..30)) {
+        use unicode_segmentation::UnicodeSegmentation;
+        let text: String = chars.into_iter().collect();
+        let mut fast = Vec::new();
+        prop_assert!(cofnod::document::tokens::fast_word_spans(&text, 0, &mut fast));
+        let reference: Vec<(usize, usize)> = text.unicode_word_indices().map(|(i, w)| (i, i + w.len())).collect();
+        prop_assert_eq!(fast, reference, "text: {:?}", text);
+    }
+
+    #[test]
+    fn fast_word_splitting_declines_unknown_characters(
+        chars in prop::collection::vec(prop::sample::select(WORD_CHARS), 0..20),
+        unknown in prop::sample::select(UNKNOWN_CHARS),
+        at in 0usize..20,
+    ) {
+        let mut chars = chars;
+        chars.insert(at.min(chars.len()), unknown);
+        let text: String = chars.into_iter().filter(|&c| c != '\n').collect::<String>() + "😀";
+        prop_assert!(!cofnod::document::tokens::fast_word_spans(&text, 0, &mut Vec::new()));
+    }
 
     #[test]
     fn fast_sentence_splitting_equals_unicode_segmentation(chars in prop::collection::vec(prop::sample::select(SENTENCE_CHARS), 0..40)) {

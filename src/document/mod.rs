@@ -205,6 +205,12 @@ fn detect_sentence(
     if considered.len() < 8 || (lean.is_some() && considered.len() <= 12) {
         return lean;
     }
+    // A line that is mostly names, places and numbers ("Ward 4: Mrs Elin Owen, 91")
+    // has no language to find.
+    let lowercase = considered.iter().filter(|&&&(s, _)| text[s..].starts_with(char::is_lowercase)).count();
+    if lowercase * 2 < considered.len() {
+        return lean;
+    }
     match (lean, detector.detect_statistical(&text[start..end])) {
         (Some(l), Some(s)) if l != s => None,
         (l, s) => s.or(l),

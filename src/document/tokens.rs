@@ -17,14 +17,95 @@ pub struct Token {
     pub quoted: bool,
 }
 
-/// Word spans of `text[range]` (absolute offsets), skipping spaces and punctuation.
-/// (`unicode_word_indices` has a fast path for ASCII text, tested against the full
-/// UAX #29 rules by unicode-segmentation itself.)
+/// Word spans of `text[range]` (absolute offsets), skipping spaces and punctuation:
+/// the words of UAX #29 (unicode-segmentation), computed by a fast path when every
+/// character is one notes commonly use.
 pub fn word_spans(text: &str, range: std::ops::Range<usize>) -> Vec<(usize, usize)> {
-    text[range.clone()]
-        .unicode_word_indices()
-        .map(|(i, w)| (range.start + i, range.start + i + w.len()))
-        .collect()
+    let slice = &text[range.clone()];
+    let mut out = Vec::with_capacity(slice.len() / 5);
+    if !fast_word_spans(slice, range.start, &mut out) {
+        out.clear();
+        out.extend(slice.unicode_word_indices().map(|(i, w)| (range.start + i, range.start + i + w.len())));
+    }
+    out
+}
+
+/// UAX #29 Word_Break classes of the characters the fast path knows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wb {
+    Letter,
+    Digit,
+    /// ExtendNumLet: "_".
+    Underscore,
+    /// MidLetter: ":" and "·".
+    MidLetter,
+    /// MidNumLet and Single_Quote: "." "'" "‘" "’".
+    MidNumLetQ,
+    /// MidNum: "," ";".
+    MidNum,
+    /// Anything that only ever breaks (spaces, other punctuation, symbols).
+    Other,
+}
+
+fn word_class(c: char) -> Option<Wb> {
+    Some(match c {
+        'a'..='z' | 'A'..='Z' | 'â' | 'ê' | 'î' | 'ô' | 'û' | 'ŵ' | 'ŷ' | 'á' | 'é' | 'í' | 'ó' | 'ú' | 'à' | 'è' | 'ì' | 'ò'
+        | 'ù' | 'ä' | 'ë' | 'ï' | 'ö' | 'ü' | 'ÿ' | 'Â' | 'Ê' | 'Î' | 'Ô' | 'Û' | 'Ŵ' | 'Ŷ' | 'Á' | 'É' | 'Í' | 'Ó' | 'Ú'
+        | 'À' | 'È' | 'Ì' | 'Ò' | 'Ù' | 'Ä' | 'Ë' | 'Ï' | 'Ö' | 'Ü' => Wb::Letter,
+        '0'..='9' => Wb::Digit,
+        '_' => Wb::Underscore,
+        ':' | '·' => Wb::MidLetter,
+        '.' | '\'' | '‘' | '’' => Wb::MidNumLetQ,
+        ',' | ';' => Wb::MidNum,
+        ' ' | '\t' | '\n' | '\r' | '!' | '"' | '#' | '$' | '%' | '&' | '(' | ')' | '*' | '+' | '-' | '/' | '<' | '='
+        | '>' | '?' | '@' | '[' | '\\' | ']' | '^' | '`' | '{' | '|' | '}' | '~' | '“' | '”' | '–' | '—' | '…' | '•'
+        | '£' | '€' | '°' => Wb::Other,
+        _ => return None,
+    })
+}
+
+/// The UAX #29 words of `s` (as `unicode_word_indices` gives them, offset by `base`)
+/// into `out`, or `false` if `s` has a character the fast path does not know. With
+/// these classes only rules WB5 to WB13b apply; equivalence with unicode-segmentation
+/// is a property test (tests/robustness.rs).
+pub fn fast_word_spans(s: &str, base: usize, out: &mut Vec<(usize, usize)>) -> bool {
+    let mut classes: Vec<(usize, Wb)> = Vec::with_capacity(s.len());
+    for (i, c) in s.char_indices() {
+        match word_class(c) {
+            Some(k) => classes.push((i, k)),
+            None => return false,
+        }
+    }
+    let n = classes.len();
+    let class = |j: usize| classes[j].1;
+    let core = |k: Wb| matches!(k, Wb::Letter | Wb::Digit | Wb::Underscore);
+    let letter_mid = |k: Wb| matches!(k, Wb::MidLetter | Wb::MidNumLetQ);
+    let digit_mid = |k: Wb| matches!(k, Wb::MidNum | Wb::MidNumLetQ);
+    // Is there no boundary between characters j - 1 and j?
+    let joined = |j: usize| {
+        let (a, b) = (class(j - 1), class(j));
+        // WB5, WB8, WB9, WB10, WB13a, WB13b.
+        (core(a) && core(b))
+            // WB6 and WB7: letters around ":" "." "'" "’".
+            || (a == Wb::Letter && letter_mid(b) && j + 1 < n && class(j + 1) == Wb::Letter)
+            || (letter_mid(a) && b == Wb::Letter && j >= 2 && class(j - 2) == Wb::Letter)
+            // WB11 and WB12: digits around "," ";" "." "'".
+            || (a == Wb::Digit && digit_mid(b) && j + 1 < n && class(j + 1) == Wb::Digit)
+            || (digit_mid(a) && b == Wb::Digit && j >= 2 && class(j - 2) == Wb::Digit)
+    };
+    let mut start = 0;
+    for j in 1..=n {
+        if j < n && joined(j) {
+            continue;
+        }
+        // A segment is a word if it has a letter or digit (as unicode_word_indices).
+        if classes[start..j].iter().any(|&(_, k)| matches!(k, Wb::Letter | Wb::Digit)) {
+            let end = if j < n { classes[j].0 } else { s.len() };
+            out.push((base + classes[start].0, base + end));
+        }
+        start = j;
+    }
+    true
 }
 
 /// Lowercases a word and writes apostrophes one way, so "Mum’s" and "mum's" agree.

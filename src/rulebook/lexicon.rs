@@ -60,6 +60,8 @@ pub struct Lexicon {
     by_first_word: Vec<Vec<u32>>,
     /// Patterns by the ids of their first two words.
     by_first_two: FxHashMap<(WordId, WordId), Vec<u32>>,
+    /// Whether a word starts any pattern of `by_first_two` (spares the lookup).
+    starts_pair: Vec<bool>,
 }
 
 /// A sentence's tokens as word ids: `ids[offsets[i]..offsets[i + 1]]` for token i.
@@ -139,6 +141,7 @@ impl Lexicon {
         let id = self.vocab.len() as WordId;
         self.vocab.insert(word.to_string(), id);
         self.by_first_word.push(Vec::new());
+        self.starts_pair.push(false);
         id
     }
 
@@ -197,6 +200,7 @@ impl Lexicon {
         match (firsts, seconds) {
             (Some(firsts), Some(seconds)) => {
                 for &f in &firsts {
+                    self.starts_pair[f as usize] = true;
                     for &s in &seconds {
                         let list = self.by_first_two.entry((f, s)).or_default();
                         if !list.contains(&id) {
@@ -254,6 +258,7 @@ impl Lexicon {
             tried.clear();
             let next: &[WordId] = if i + 1 < tokens.len() { ids.of(i + 1) } else { &[] };
             for &word in ids.of(i) {
+                let next = if self.starts_pair[word as usize] { next } else { &[] };
                 let by_two = next.iter().flat_map(|&n| self.by_first_two.get(&(word, n)).unwrap_or(&empty));
                 for &p in self.by_first_word[word as usize].iter().chain(by_two) {
                     if tried.contains(&p) {
