@@ -79,3 +79,27 @@ fn a_decision_heading_is_not_itself_a_decision() {
     assert_eq!(rules("## Penderfyniad\n\nMae Mrs Puw yn aros gartref oherwydd mae hi eisiau hynny."), Vec::<String>::new());
     assert_eq!(rules("## Decision\n\nMrs Pryce will move to a care home."), vec!["rationale/decision-without-reason"]);
 }
+
+#[test]
+fn a_wildcard_covering_a_persons_name_does_not_make_the_term_a_name() {
+    assert_eq!(rules("Cyfeiriais Mrs Owen ymlaen at y tîm gofal cartref ar ôl iddi syrthio."), vec!["plain-language/cyfeirbwyntio"]);
+}
+
+#[test]
+fn a_need_that_is_denied_is_not_an_outcome() {
+    assert!(!rules("Dim angen asesiad gofalwr i Mr Thomas ar hyn o bryd.").iter().any(|r| r.starts_with("output-as-outcome")));
+    assert!(!rules("Mrs Jones does not need a care package now.").iter().any(|r| r.starts_with("output-as-outcome")));
+}
+
+#[test]
+fn a_precise_smell_or_a_literal_on_and_off_is_not_vague() {
+    assert!(rules("There was a strong smell of urine in the hall.").is_empty());
+    assert!(rules("Mr Singh needs help to get on and off the toilet.").is_empty());
+    assert_eq!(rules("There was a strong smell in the house."), vec!["vague/smell"]);
+}
+
+#[test]
+fn alternatives_written_as_groups_match_whole_phrases() {
+    // "so (we|I|the team)" once read as "so we|I|the" followed by "team".
+    assert!(rules("The concern was about a dog, so we took no further action.").iter().all(|r| !r.starts_with("rationale")));
+}

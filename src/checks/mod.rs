@@ -121,14 +121,15 @@ impl<'a> Context<'a> {
         si == 0 || self.doc.sentences[si - 1].block != self.doc.sentences[si].block
     }
 
-    /// Does the sentence go on, after byte `from`, with a colon, semicolon or dash
-    /// followed by at least `min_words` words (an elaboration: "hostile: she shouted")?
+    /// Does the sentence go on, after byte `from`, with a colon or dash followed by at
+    /// least `min_words` words (an elaboration: "hostile: she shouted")? A semicolon
+    /// is not enough: it joins a second thought more often than it explains.
     pub fn elaborated_after(&self, si: usize, from: usize, min_words: usize) -> bool {
         let s = self.sentence(si);
         let after = &self.doc.text[from..s.end];
         let cut = after
             .char_indices()
-            .find(|&(i, c)| matches!(c, ':' | ';' | '—' | '–') || (c == '-' && after[i..].starts_with("- ") && i > 0 && after[..i].ends_with(' ')))
+            .find(|&(i, c)| matches!(c, ':' | '—' | '–') || (c == '-' && after[i..].starts_with("- ") && i > 0 && after[..i].ends_with(' ')))
             .map(|(i, c)| i + c.len_utf8());
         match cut {
             Some(i) => after[i..].split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count() >= min_words,

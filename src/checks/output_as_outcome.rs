@@ -12,7 +12,7 @@ use crate::document::{BlockKind, LabelKind};
 use crate::finding::{Category, Finding};
 use crate::rulebook::{Hit, LangRules};
 
-pub const SIGNALS: &[&str] = &["outcome-phrase", "reason", "person-goal", "outcome-statement", "not-object"];
+pub const SIGNALS: &[&str] = &["outcome-phrase", "reason", "person-goal", "outcome-statement", "not-object", "negation"];
 
 /// How many words may stand between "needs" and the service ("needs a new care package").
 const MAX_GAP: usize = 3;
@@ -32,6 +32,7 @@ impl Check for OutputAsOutcome {
         let goal = LangRules::signal_set(cat, "person-goal");
         let statement = LangRules::signal_set(cat, "outcome-statement");
         let not_object = LangRules::signal_set(cat, "not-object");
+        let negation = LangRules::signal_set(cat, "negation");
         for si in 0..cx.doc.sentences.len() {
             let sentence = cx.sentence(si);
             let labelled = cx.context(si) == Some(LabelKind::Outcome)
@@ -41,7 +42,10 @@ impl Check for OutputAsOutcome {
             // preposition between ("wants her family at her review" is not).
             let phrased = |svc: &Hit| {
                 cx.unquoted_hits(si, phrase).any(|p| {
-                    p.end <= svc.start
+                    // "No need for a carer's assessment" is not a need.
+                    let negated = cx.hits(si, negation).any(|n| n.end == p.start || n.end + 1 == p.start);
+                    !negated
+                        && p.end <= svc.start
                         && svc.start - p.end <= MAX_GAP
                         && !cx.hits(si, not_object).any(|n| n.start >= p.end && n.start < svc.start)
                 })

@@ -23,7 +23,7 @@ impl Check for PlainLanguage {
     fn run(&self, cx: &Context, out: &mut Vec<Finding>) {
         let cat = Category::PlainLanguage;
         let terms = LangRules::terms_set(cat);
-        let explained_by = LangRules::explained_by_set(cat);
+        let unless = LangRules::unless_set(cat);
         let explainers = LangRules::signal_set(cat, "explained");
         for si in 0..cx.doc.sentences.len() {
             for hit in cx.unquoted_hits(si, terms) {
@@ -31,7 +31,7 @@ impl Check for PlainLanguage {
                 let term = cx.term(hit);
                 let explained = cx.bracket_follows(end)
                     || in_brackets(cx.doc.text, start, end)
-                    || cx.hits(si, explained_by).any(|h| h.entry == hit.entry)
+                    || cx.hits(si, unless).any(|h| h.entry == hit.entry && h.lang == hit.lang)
                     || cx.hits(si, explainers).any(|h| h.start >= hit.end && h.start <= hit.end + EXPLANATION_WINDOW);
                 if explained || is_part_of_name(cx, si, hit) {
                     continue;
@@ -65,10 +65,12 @@ fn in_brackets(text: &str, start: usize, end: usize) -> bool {
     text[..start].trim_end().ends_with('(') && text[end..].trim_start().starts_with(')')
 }
 
-/// A capitalised term whose first word stands next to another capitalised word is
-/// part of a name ("referred to Signpost Cymru", "Llys Respite Centre"). At the start
-/// of a sentence every word is capitalised, and a jargon verb before a name is common
-/// ("Signposted Mrs Ali to ..."), so there the term must itself span the name.
+/// A term whose first or last word is capitalised and stands next to another
+/// capitalised word is part of a name ("referred to Signpost Cymru", "Llys Respite
+/// Centre"). Only the ends count: a wildcard in the middle may cover a person's name
+/// ("Cyfeiriais Mrs Owen ymlaen"). At the start of a sentence every word is
+/// capitalised, and a jargon verb before a name is common ("Signposted Mrs Ali to
+/// ..."), so there the term must be all capitalised words.
 fn is_part_of_name(cx: &Context, si: usize, hit: &crate::rulebook::Hit) -> bool {
     let doc = cx.doc;
     let sentence = cx.sentence(si);
@@ -86,10 +88,9 @@ fn is_part_of_name(cx: &Context, si: usize, hit: &crate::rulebook::Hit) -> bool 
         return false;
     }
     if hit.start == sentence.tokens.start {
-        return hit.end - hit.start >= 2 && capitalised(hit.start + 1);
+        return hit.end - hit.start >= 2 && (hit.start..hit.end).all(capitalised);
     }
-    // Any capitalised word of the term with a capitalised neighbour ("to Signpost Cymru").
-    (hit.start..hit.end).filter(|&i| capitalised(i)).any(|i| {
+    [hit.start, hit.end - 1].into_iter().filter(|&i| capitalised(i)).any(|i| {
         let before = i > sentence.tokens.start + 1 && capitalised(i - 1);
         let after = i + 1 < sentence.tokens.end && capitalised(i + 1);
         before || after

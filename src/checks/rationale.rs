@@ -12,7 +12,12 @@ use crate::document::{BlockKind, LabelKind};
 use crate::finding::{Category, Finding};
 use crate::rulebook::LangRules;
 
-pub const SIGNALS: &[&str] = &["reason", "reason-next"];
+pub const SIGNALS: &[&str] = &["reason", "reason-next", "follow-up"];
+
+/// A sentence after a decision, in the same paragraph, of at least this many words,
+/// that is not itself a decision or a follow-up action, is read as its reason
+/// ("Case closed. Mr Ahmed is back at work and told me he no longer wants visits.").
+const EXPLANATION_WORDS: usize = 8;
 
 pub struct Rationale;
 
@@ -26,6 +31,7 @@ impl Check for Rationale {
         let terms = LangRules::terms_set(cat);
         let reason = LangRules::signal_set(cat, "reason");
         let reason_next = LangRules::signal_set(cat, "reason-next");
+        let follow_up = LangRules::signal_set(cat, "follow-up");
         let doc = cx.doc;
         for si in 0..doc.sentences.len() {
             let sentence = cx.sentence(si);
@@ -44,8 +50,16 @@ impl Check for Rationale {
             }
             // The sentence after, in this block or (at a block's end) the next block.
             let next_in_block = cx.next_in_block(si);
+            let explains = |n: usize| {
+                let s = &doc.sentences[n];
+                s.tokens.len() >= EXPLANATION_WORDS
+                    && !cx.has(n, terms)
+                    && !cx.has(n, follow_up)
+            };
             let reason_follows = match next_in_block {
-                Some(n) => cx.has_unquoted(n, reason) || cx.hits(n, reason_next).any(|h| cx.position_in_sentence(n, h) <= 1),
+                Some(n) => {
+                    cx.has_unquoted(n, reason) || cx.hits(n, reason_next).any(|h| cx.position_in_sentence(n, h) <= 1) || explains(n)
+                }
                 None => (si + 1 < doc.sentences.len()) && {
                     let n = si + 1;
                     doc.block_of(n).context == Some(LabelKind::Reason) || cx.hits(n, reason_next).any(|h| cx.position_in_sentence(n, h) <= 1)

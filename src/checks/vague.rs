@@ -19,6 +19,7 @@ impl Check for Vague {
         let cat = Category::Vague;
         let terms = LangRules::terms_set(cat);
         let specifics = LangRules::signal_set(cat, "specifics");
+        let unless = LangRules::unless_set(cat);
         for si in 0..cx.doc.sentences.len() {
             let next_gives_detail = cx
                 .next_in_block(si)
@@ -26,6 +27,7 @@ impl Check for Vague {
             for hit in cx.unquoted_hits(si, terms) {
                 let (start, end) = cx.span(hit);
                 let specified = next_gives_detail
+                    || cx.hits(si, unless).any(|h| h.entry == hit.entry && h.lang == hit.lang)
                     || cx.hits(si, specifics).any(|h| h.start >= hit.end)
                     || cx.elaborated_after(si, end, 3)
                     || cx.bracket_follows(end);

@@ -47,7 +47,7 @@ impl LabelTable {
         let mut entries = Vec::new();
         for (kind, spec) in specs {
             for label in spec.en.iter().chain(&spec.cy) {
-                let words = words_of(label);
+                let words: Vec<String> = label.split_whitespace().flat_map(|w| if w == "*" { vec!["*".to_string()] } else { words_of(w) }).collect();
                 if words.is_empty() {
                     return Err(format!("empty label in {kind:?}"));
                 }
@@ -55,6 +55,9 @@ impl LabelTable {
             }
         }
         entries.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        if entries.iter().any(|(words, _)| words[0] == "*") {
+            return Err("a label cannot start with *".into());
+        }
         let first_words = entries.iter().map(|(words, _)| words[0].clone()).collect();
         Ok(LabelTable { entries, first_words })
     }
@@ -77,7 +80,7 @@ impl LabelTable {
         }
         self.entries
             .iter()
-            .find(|(label, _)| words.len() >= label.len() && words[..label.len()] == label[..])
+            .find(|(label, _)| words.len() >= label.len() && same_words(&words[..label.len()], label))
             .map(|&(_, kind)| kind)
     }
 
@@ -87,7 +90,7 @@ impl LabelTable {
             return None;
         }
         let words = words_of(text);
-        self.entries.iter().find(|(label, _)| *label == words).map(|&(_, kind)| kind)
+        self.entries.iter().find(|(label, _)| words.len() == label.len() && same_words(&words, label)).map(|&(_, kind)| kind)
     }
 }
 
@@ -101,6 +104,12 @@ impl PartialOrd for LabelKind {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
+}
+
+/// Label words match word for word; `*` in a label stands for any one word (a name:
+/// "what * wants" matches "What Dylan wants").
+fn same_words(words: &[String], label: &[String]) -> bool {
+    words.iter().zip(label).all(|(w, l)| l == "*" || w == l)
 }
 
 fn words_of(text: &str) -> Vec<String> {

@@ -88,9 +88,11 @@ struct TermSpec {
     hint: Option<String>,
     message: Option<String>,
     severity: Option<String>,
-    /// Phrases that, in the same sentence, explain the term (an acronym's expansion).
-    #[serde(default)]
-    explained_by: Vec<String>,
+    /// Phrases that, in the same sentence, make the term not a problem: an acronym's
+    /// expansion, the detail that makes a vague phrase specific ("smell of"), a
+    /// literal use ("get on and off"). Read by plain-language and vague.
+    #[serde(default, alias = "explained_by")]
+    unless: Vec<String>,
     /// For checks that look only in a context (own-words: outcomes and views), a
     /// term that is a problem anywhere.
     #[serde(default)]
@@ -124,7 +126,7 @@ pub struct LangRules {
 
 /// Sets are numbered by arithmetic, not looked up by name: each category has a
 /// block of 16 ids (0 its terms, 1.. its signals in the order the check declares
-/// them, 15 its terms' `explained_by` phrases).
+/// them, 15 its terms' `unless` phrases).
 const SETS_PER_CATEGORY: u16 = 16;
 const EXPLAINED_BY: u16 = 15;
 
@@ -133,7 +135,8 @@ impl LangRules {
         cat.index() as SetId * SETS_PER_CATEGORY
     }
 
-    pub fn explained_by_set(cat: Category) -> SetId {
+    /// The set of every term's `unless` phrases (entry = the term's index).
+    pub fn unless_set(cat: Category) -> SetId {
         cat.index() as SetId * SETS_PER_CATEGORY + EXPLAINED_BY
     }
 
@@ -235,9 +238,9 @@ impl RuleBook {
                 let parsed = pattern::parse(phrase, lang).map_err(|p| err(format!("term \"{}\": {p}", term.id)))?;
                 rules.lexicon.add(LangRules::terms_set(category), entry, parsed);
             }
-            for phrase in &term.explained_by {
+            for phrase in &term.unless {
                 let parsed = pattern::parse(phrase, lang).map_err(|p| err(format!("term \"{}\": {p}", term.id)))?;
-                rules.lexicon.add(LangRules::explained_by_set(category), entry, parsed);
+                rules.lexicon.add(LangRules::unless_set(category), entry, parsed);
             }
             let severity = match &term.severity {
                 Some(s) => parse_severity(s)?,
