@@ -46,6 +46,16 @@ pub struct Document<'t> {
 
 impl<'t> Document<'t> {
     pub fn build(text: &'t str, labels: &LabelTable, detector: &LanguageDetector) -> Document<'t> {
+        Document::build_with(text, labels, Detection::Auto(detector))
+    }
+
+    /// A document whose every sentence is in `lang` (for tools and tests that know
+    /// the language already).
+    pub fn build_in(text: &'t str, labels: &LabelTable, lang: Lang) -> Document<'t> {
+        Document::build_with(text, labels, Detection::Fixed(lang))
+    }
+
+    fn build_with(text: &'t str, labels: &LabelTable, detection: Detection) -> Document<'t> {
         let blocks = blocks::parse_blocks(text, labels);
         let mut quotes = Vec::new();
         for block in &blocks {
@@ -72,7 +82,10 @@ impl<'t> Document<'t> {
             let first = drafts.len();
             for (start, end) in sentences::split_sentences(text, block) {
                 let words = tokens::word_spans(text, start..end);
-                let lang = detect_sentence(text, start, end, &words, &in_quote, detector);
+                let lang = match detection {
+                    Detection::Auto(detector) => detect_sentence(text, start, end, &words, &in_quote, detector),
+                    Detection::Fixed(lang) => Some(lang),
+                };
                 drafts.push(Draft { start, end, block: bi, words, lang });
             }
             block_sentences.push(first..drafts.len());
@@ -88,7 +101,11 @@ impl<'t> Document<'t> {
         // A note of only short lines ("Case closed.") shows no language sentence by
         // sentence; the whole text may still.
         if words_by_lang == [0, 0] && drafts.iter().map(|d| d.words.len()).sum::<usize>() >= 2 {
-            if let Some(lang) = detector.detect_statistical(text) {
+            let whole = match detection {
+                Detection::Auto(detector) => detector.detect_statistical(text),
+                Detection::Fixed(lang) => Some(lang),
+            };
+            if let Some(lang) = whole {
                 words_by_lang[lang as usize] = 1;
             }
         }
@@ -172,6 +189,13 @@ impl<'t> Document<'t> {
     pub fn block_of(&self, sentence: usize) -> &Block {
         &self.blocks[self.sentences[sentence].block]
     }
+}
+
+/// How sentences get their language.
+#[derive(Clone, Copy)]
+enum Detection<'d> {
+    Auto(&'d LanguageDetector),
+    Fixed(Lang),
 }
 
 fn detect_sentence(
