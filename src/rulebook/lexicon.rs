@@ -29,6 +29,9 @@ enum Step {
     Name,
     Optional(Box<Step>),
     Choice(Vec<Vec<Step>>),
+    /// Up to this many words of any kind: a run of `[*]` compiled into one step, so
+    /// that matching tries each length once instead of every take/skip combination.
+    Gap(usize),
 }
 
 #[derive(Clone, Debug)]
@@ -101,7 +104,7 @@ impl Ctx<'_> {
                 self.doc.text[t.start..t.end].starts_with(char::is_uppercase)
             }
             Step::Optional(inner) => self.matches(inner, i),
-            Step::Choice(_) => unreachable!("choices are matched as sequences"),
+            Step::Choice(_) | Step::Gap(_) => unreachable!("matched as sequences"),
             Step::Word { ids, exact } => {
                 self.ids.of(i).iter().any(|id| ids.binary_search(id).is_ok()) || {
                     let t = &self.tokens[i];
@@ -117,6 +120,7 @@ impl Ctx<'_> {
         let Some(first) = steps.first() else { return Some(i) };
         let rest = &steps[1..];
         match first {
+            Step::Gap(max) => (0..=*max).filter(|g| i + g <= self.tokens.len()).filter_map(|g| self.match_from(rest, i + g)).max(),
             Step::Choice(options) => options
                 .iter()
                 .filter_map(|option| self.match_from(option, i).and_then(|j| self.match_from(rest, j)))
@@ -156,9 +160,7 @@ impl Lexicon {
             PatToken::Any => Step::Any,
             PatToken::Name => Step::Name,
             PatToken::Optional(inner) => Step::Optional(Box::new(self.compile(inner))),
-            PatToken::Choice(options) => {
-                Step::Choice(options.iter().map(|o| o.iter().map(|t| self.compile(t)).collect()).collect())
-            }
+            PatToken::Choice(options) => Step::Choice(options.iter().map(|o| self.compile_sequence(o)).collect()),
         }
     }
 
@@ -189,9 +191,44 @@ impl Lexicon {
         }
     }
 
+    /// Compiles a sequence, merging runs of `[*]` into gaps.
+    fn compile_sequence(&mut self, tokens: &[PatToken]) -> Vec<Step> {
+        let mut steps: Vec<Step> = Vec::new();
+        for t in tokens {
+            let optional_any = matches!(t, PatToken::Optional(inner) if **inner == PatToken::Any);
+            match (optional_any, steps.last_mut()) {
+                (true, Some(Step::Gap(n))) => *n += 1,
+                (true, _) => steps.push(Step::Gap(1)),
+                (false, _) => {
+                    let step = self.compile(t);
+                    steps.push(step);
+                }
+            }
+        }
+        steps
+    }
+
+    /// Adds a pattern. A group in first or second place ("(was|has been) refused")
+    /// becomes one pattern per option, so that each starts with fixed words and can
+    /// be indexed by its first two: the same matches, found far more cheaply.
     pub fn add(&mut self, set: SetId, entry: u32, parsed: ParsedPattern) {
+        for place in 0..2 {
+            if let Some(PatToken::Choice(options)) = parsed.tokens.get(place) {
+                for option in options {
+                    let mut tokens = parsed.tokens[..place].to_vec();
+                    tokens.extend(option.iter().cloned());
+                    tokens.extend(parsed.tokens[place + 1..].iter().cloned());
+                    self.add(set, entry, ParsedPattern { anchored: parsed.anchored, tokens });
+                }
+                return;
+            }
+        }
+        self.add_expanded(set, entry, parsed);
+    }
+
+    fn add_expanded(&mut self, set: SetId, entry: u32, parsed: ParsedPattern) {
         let id = self.patterns.len() as u32;
-        let steps = parsed.tokens.iter().map(|t| self.compile(t)).collect();
+        let steps = self.compile_sequence(&parsed.tokens);
         let firsts = match parsed.tokens.first() {
             Some(first @ PatToken::Word { .. }) => self.word_keys(first),
             _ => None,
