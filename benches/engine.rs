@@ -111,7 +111,9 @@ fn check_bulk(c: &mut Criterion) {
     group.finish();
 }
 
-/// Peak resident memory (KiB) of one run of `cofnod` with `args`, from wait4.
+/// Peak resident memory (KiB) of one run of `cofnod` with `args`, from wait4 (which
+/// also reaps the child, so `Child::wait` is not called).
+#[allow(clippy::zombie_processes)]
 fn peak_rss_kib(args: &[&str]) -> i64 {
     let child = Command::new(cofnod_bin()).args(args).stdout(Stdio::null()).spawn().expect("cofnod runs");
     let mut status = 0;

@@ -142,28 +142,28 @@ impl<'a> Context<'a> {
         self.doc.text[end..].trim_start_matches([' ', '\u{a0}']).starts_with('(')
     }
 
+    /// A finding in sentence `si` over the byte span `(start, end)`.
     pub fn finding(
         &self,
-        category: Category,
         si: usize,
         (start, end): (usize, usize),
-        term_or_rule: RuleRef,
+        rule: RuleRef,
         severity: Severity,
         message: String,
         suggestions: Vec<Suggestion>,
     ) -> Finding {
-        let (rule, lang) = match term_or_rule {
-            RuleRef::Term(t) => (t.rule.clone(), t.lang),
-            RuleRef::Named(name) => (format!("{category}/{name}"), self.sentence(si).lang),
+        let (category, rule, lang) = match rule {
+            RuleRef::Term(t) => (t.category, t.rule.clone(), t.lang),
+            RuleRef::Named(category, name) => (category, format!("{category}/{name}"), self.sentence(si).lang),
         };
         Finding { category, rule, severity, message, start, end, lang, suggestions }
     }
 }
 
-/// The rule a finding reports: a word-list term, or a rule in the check's own code.
+/// The rule a finding reports: a word-list term, or a rule in a check's own code.
 pub enum RuleRef<'a> {
     Term(&'a Term),
-    Named(&'static str),
+    Named(Category, &'static str),
 }
 
 /// Capitalises `replacement` like the text it replaces ("Commenced" → "Started").

@@ -9,7 +9,7 @@
 use super::{prompt, term_message, Check, Context, RuleRef};
 use crate::document::LabelKind;
 use crate::finding::{Category, Finding, Severity};
-use crate::rulebook::LangRules;
+use crate::rulebook::{Hit, LangRules};
 
 pub const SIGNALS: &[&str] = &["owner", "evidence", "observation", "attribution"];
 
@@ -35,15 +35,16 @@ impl Check for OpinionAsFact {
             let next_backs_it_up = next.is_some_and(|n| {
                 observed_nearby(n) || cx.hits(n, evidence).any(|h| cx.position_in_sentence(n, h) == 0)
             });
-            let mut flagged_owned = false;
-            for hit in cx.unquoted_hits(si, terms) {
-                let (start, end) = cx.span(hit);
-                let attributed = cx.unquoted_hits(si, attribution).any(|h| h.start < hit.start);
-                let evidenced = cx.unquoted_hits(si, evidence).any(|h| h.start >= hit.end)
+            // What was seen or heard, or a reason, after the opinion or near it.
+            let backed = |opinion: &Hit| {
+                cx.unquoted_hits(si, evidence).any(|h| h.start >= opinion.end)
                     || observed_nearby(si)
-                    || cx.elaborated_after(si, end, 3)
-                    || next_backs_it_up;
-                if attributed || evidenced {
+                    || cx.elaborated_after(si, cx.span(opinion).1, 3)
+                    || next_backs_it_up
+            };
+            for hit in cx.unquoted_hits(si, terms) {
+                let attributed = cx.unquoted_hits(si, attribution).any(|h| h.start < hit.start);
+                if attributed || backed(hit) {
                     continue;
                 }
                 let owned = cx.unquoted_hits(si, owner).any(|h| h.start < hit.start)
@@ -51,28 +52,22 @@ impl Check for OpinionAsFact {
                 let term = cx.term(hit);
                 let text = cx.text(hit);
                 let (key, severity) = if owned { ("message_owned", Severity::Info) } else { ("message", term.severity) };
-                flagged_owned |= owned;
                 let message = term_message(cx, term, key, text);
                 let suggestions = vec![prompt(cx, cat, term.lang)];
-                out.push(cx.finding(cat, si, (start, end), RuleRef::Term(term), severity, message, suggestions));
+                out.push(cx.finding(si, cx.span(hit), RuleRef::Term(term), severity, message, suggestions));
             }
             // An opinion the writer owns ("I think ...", "In my view ...") needs its
             // basis even when no judgement word is recognised.
-            if flagged_owned || cx.has_unquoted(si, terms) {
+            if cx.has_unquoted(si, terms) {
                 continue;
             }
             let Some(view) = cx.unquoted_hits(si, owner).next() else { continue };
-            let (_, view_end) = cx.span(view);
-            let backed = cx.unquoted_hits(si, evidence).any(|h| h.start >= view.end)
-                || observed_nearby(si)
-                || cx.elaborated_after(si, view_end, 3)
-                || next_backs_it_up;
-            if backed {
+            if backed(view) {
                 continue;
             }
             let message = cx.rules.messages.render(cat, sentence.lang, "view_without_basis", &[("text", cx.text(view))]);
             let suggestions = vec![prompt(cx, cat, sentence.lang)];
-            out.push(cx.finding(cat, si, cx.span(view), RuleRef::Named("view-without-basis"), Severity::Info, message, suggestions));
+            out.push(cx.finding(si, cx.span(view), RuleRef::Named(cat, "view-without-basis"), Severity::Info, message, suggestions));
         }
     }
 }

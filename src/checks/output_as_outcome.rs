@@ -62,7 +62,7 @@ impl Check for OutputAsOutcome {
             let term = cx.term(service);
             let message = term_message(cx, term, "message", cx.text(service));
             let suggestions = vec![prompt(cx, cat, term.lang)];
-            out.push(cx.finding(cat, si, cx.span(service), RuleRef::Term(term), term.severity, message, suggestions));
+            out.push(cx.finding(si, cx.span(service), RuleRef::Term(term), term.severity, message, suggestions));
         }
     }
 }

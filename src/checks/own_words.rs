@@ -33,7 +33,7 @@ impl Check for OwnWords {
                     continue;
                 }
                 let message = term_message(cx, term, "message", cx.text(hit));
-                out.push(cx.finding(cat, si, cx.span(hit), RuleRef::Term(term), term.severity, message, vec![prompt(cx, cat, term.lang)]));
+                out.push(cx.finding(si, cx.span(hit), RuleRef::Term(term), term.severity, message, vec![prompt(cx, cat, term.lang)]));
             }
         }
     }

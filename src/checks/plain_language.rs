@@ -54,7 +54,7 @@ impl Check for PlainLanguage {
                     suggestions.push(prompt(cx, cat, lang));
                 }
                 let message = term_message(cx, term, "message", text);
-                out.push(cx.finding(cat, si, (start, end), RuleRef::Term(term), term.severity, message, suggestions));
+                out.push(cx.finding(si, (start, end), RuleRef::Term(term), term.severity, message, suggestions));
             }
         }
     }

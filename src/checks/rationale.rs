@@ -77,13 +77,13 @@ impl Check for Rationale {
                     let term = cx.term(hit);
                     let suggestions = vec![prompt(cx, cat, term.lang)];
                     let message = term_message(cx, term, "message", cx.text(hit));
-                    cx.finding(cat, si, cx.span(hit), RuleRef::Term(term), term.severity, message, suggestions)
+                    cx.finding(si, cx.span(hit), RuleRef::Term(term), term.severity, message, suggestions)
                 }
                 None => {
                     let text = doc.sentence_text(sentence);
                     let message = cx.rules.messages.render(cat, lang, "message", &[("text", text)]);
                     let severity = super::default_severity(cat);
-                    cx.finding(cat, si, (sentence.start, sentence.end), RuleRef::Named("decision-without-reason"), severity, message, suggestions)
+                    cx.finding(si, (sentence.start, sentence.end), RuleRef::Named(cat, "decision-without-reason"), severity, message, suggestions)
                 }
             };
             out.push(finding);

@@ -36,7 +36,7 @@ impl Check for Vague {
                 }
                 let term = cx.term(hit);
                 let message = term_message(cx, term, "message", cx.text(hit));
-                out.push(cx.finding(cat, si, (start, end), RuleRef::Term(term), term.severity, message, vec![prompt(cx, cat, term.lang)]));
+                out.push(cx.finding(si, (start, end), RuleRef::Term(term), term.severity, message, vec![prompt(cx, cat, term.lang)]));
             }
         }
     }

@@ -157,10 +157,8 @@ pub fn run(opts: Options) -> i32 {
     // Explicit choices fail loudly; a discovered cofnod.toml only warns.
     let fixed = if opts.no_config {
         Some(engines.build(&Config::default()))
-    } else if let Some(path) = &opts.config {
-        Some(Config::load(path).map_err(|e| e.to_string()).and_then(|c| engines.build(&c)))
     } else {
-        None
+        opts.config.as_ref().map(|path| Config::load(path).map_err(|e| e.to_string()).and_then(|c| engines.build(&c)))
     };
     match fixed {
         Some(Ok(engine)) => engines.fixed = Some(Arc::new(engine)),

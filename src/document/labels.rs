@@ -54,7 +54,7 @@ impl LabelTable {
                 entries.push((words, kind));
             }
         }
-        entries.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.0.len()));
         if entries.iter().any(|(words, _)| words[0] == "*") {
             return Err("a label cannot start with *".into());
         }

@@ -1,14 +1,16 @@
 //! Phrase patterns, the small language word lists are written in.
 //!
 //! A pattern is a sequence of words separated by spaces:
-//! - `signpost`           a word, matched without regard to case;
-//! - `MDT`                a word with capitals is matched exactly (acronyms);
-//! - `hostile|aggressive` any one of the alternatives;
-//! - `*`                  any single word;
-//! - `@name`              a word that starts with a capital letter (usually a name);
-//! - `[very]`             optional (`[very|really]`, `[of a]`);
-//! - `(a lot|too much)`   a choice of word sequences;
-//! - `^` (first only)     the pattern must start the sentence.
+//!
+//! - `signpost`: a word, matched without regard to case;
+//! - `MDT`: a word with capitals is matched exactly (acronyms);
+//! - `hostile|aggressive`: any one of the alternatives;
+//! - `*`: any single word;
+//! - `@name`: a word that starts with a capital letter (usually a name);
+//! - `[very]`: optional (`[very|really]`, `[of a]`);
+//! - `(a lot|too much)`: a choice of word sequences;
+//! - `^` (first only): the pattern must start the sentence.
+//!
 //! Hyphens and apostrophes split words as they do in text ("walk-in" is two words;
 //! Welsh "i'r" is "i" + "'r"). Welsh words are written in their radical form: the
 //! matcher undoes mutation in the text.
