@@ -102,6 +102,11 @@ fn json_output_is_version_1_with_byte_offsets_lines_and_columns() {
     assert_eq!(v["summary"]["files"], 2);
     assert_eq!(v["summary"]["findings"], 2);
     assert_eq!(v["summary"]["by_category"]["rationale"], 1);
+    // Each category found comes with its explanation, in both languages.
+    assert_eq!(v["explanations"]["rationale"]["en"]["title"], "The reason for a decision");
+    assert_eq!(v["explanations"]["rationale"]["cy"]["title"], "Y rheswm dros benderfyniad");
+    assert!(v["explanations"]["opinion-as-fact"]["cy"]["good"].as_str().unwrap().contains("Rwy’n credu"));
+    assert!(v["explanations"].get("vague").is_none());
 }
 
 #[test]

@@ -189,7 +189,7 @@ pub fn run(opts: Options) -> i32 {
             let colour = anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
             Box::new(Text { colour })
         }
-        Format::Json => Box::new(Json::default()),
+        Format::Json => Box::new(Json::new(crate::rulebook::embedded_messages())),
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut summary = Summary { skipped, ..Summary::default() };

@@ -181,10 +181,19 @@ impl Text {
     }
 }
 
-/// JSON version 1: `{"version":1,"files":[...],"summary":{...}}`, written as it goes.
-#[derive(Default)]
+/// JSON version 1: `{"version":1,"files":[...],"summary":{...},"explanations":{...}}`,
+/// written as it goes. `explanations` holds, for each category that has findings,
+/// its explanation in English and Welsh (principle, why it matters, a bad and a good
+/// example), once rather than in every finding.
 pub struct Json {
     started: bool,
+    messages: crate::rulebook::Messages,
+}
+
+impl Json {
+    pub fn new(messages: crate::rulebook::Messages) -> Json {
+        Json { started: false, messages }
+    }
 }
 
 impl Reporter for Json {
@@ -204,6 +213,17 @@ impl Reporter for Json {
         }
         out.write_all(b"],\"summary\":")?;
         serde_json::to_writer(&mut *out, summary)?;
+        let explanations: BTreeMap<&str, BTreeMap<&str, &crate::rulebook::Explanation>> = summary
+            .by_category
+            .keys()
+            .filter_map(|id| Category::from_id(id))
+            .map(|cat| {
+                let langs = [Lang::En, Lang::Cy].into_iter().map(|l| (l.code(), self.messages.explanation(cat, l))).collect();
+                (cat.id(), langs)
+            })
+            .collect();
+        out.write_all(b",\"explanations\":")?;
+        serde_json::to_writer(&mut *out, &explanations)?;
         out.write_all(b"}\n")
     }
 }

@@ -156,6 +156,11 @@ pub struct RuleBook {
     pub messages: Messages,
 }
 
+/// Messages and explanations alone (they are always the embedded ones).
+pub fn embedded_messages() -> Messages {
+    Messages::from_toml(EMBEDDED_MESSAGES, EMBEDDED_EXPLANATIONS).expect("embedded messages are valid")
+}
+
 fn is_rule_id(id: &str) -> bool {
     !id.is_empty() && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
@@ -171,8 +176,7 @@ impl RuleBook {
     pub fn with_extra(extra: &[RuleSource]) -> Result<RuleBook, RuleError> {
         let labels = LabelTable::from_toml(EMBEDDED_LABELS)
             .map_err(|problem| RuleError { file: "labels.toml".into(), problem })?;
-        let messages = Messages::from_toml(EMBEDDED_MESSAGES, EMBEDDED_EXPLANATIONS)
-            .map_err(|problem| RuleError { file: "messages.toml".into(), problem })?;
+        let messages = embedded_messages();
         let mut book = RuleBook { labels, langs: [LangRules::default(), LangRules::default()], messages };
         for (name, text) in EMBEDDED_RULES {
             book.add_file(name, text)?;
