@@ -156,6 +156,10 @@ fn group(inner: &str, lang: Lang) -> Result<PatToken, String> {
         }
         seqs.push(seq);
     }
+    // One option of one token ("[*]", "[very]") is that token.
+    if seqs.len() == 1 && seqs[0].len() == 1 {
+        return Ok(seqs.pop().unwrap().pop().unwrap());
+    }
     // A group of single words is just alternatives.
     if seqs.iter().all(|s| s.len() == 1 && matches!(s[0], PatToken::Word { .. })) {
         let mut alts = Vec::new();
@@ -232,6 +236,12 @@ mod tests {
                 PatToken::Optional(Box::new(PatToken::Choice(vec![vec![w(&["at"], false), w(&["night"], false)]]))),
             ]
         );
+    }
+
+    #[test]
+    fn an_optional_wildcard_is_an_optional_any() {
+        // Not a one-option group: the matcher compiles runs of these into one gap.
+        assert_eq!(parse("care [*] [*] ended", Lang::En).unwrap().tokens[1], PatToken::Optional(Box::new(PatToken::Any)));
     }
 
     #[test]
