@@ -23,7 +23,9 @@ pub struct Token {
 pub fn word_spans(text: &str, range: std::ops::Range<usize>) -> Vec<(usize, usize)> {
     let slice = &text[range.clone()];
     let mut out = Vec::with_capacity(slice.len() / 5);
-    if !fast_word_spans(slice, range.start, &mut out) {
+    // unicode-segmentation's own path is quickest for pure ASCII; ours covers the
+    // curly quotes and Welsh letters that would otherwise need the full rules.
+    if slice.is_ascii() || !fast_word_spans(slice, range.start, &mut out) {
         out.clear();
         out.extend(slice.unicode_word_indices().map(|(i, w)| (range.start + i, range.start + i + w.len())));
     }
