@@ -107,7 +107,7 @@ impl Engines {
     }
 }
 
-fn check_one(target: &Target, engine: &Engine) -> FileReport {
+fn check_one(target: &Target, engine: &Engine, with_lines: bool) -> FileReport {
     let decoded = match target {
         Target::Stdin => {
             let mut bytes = Vec::new();
@@ -124,7 +124,7 @@ fn check_one(target: &Target, engine: &Engine) -> FileReport {
         Ok(d) => {
             let analysis = engine.analyse(&d.text);
             let index = LineIndex::new(&d.text);
-            let findings = analysis.findings.into_iter().map(|f| ReportedFinding::new(f, &d.text, &index)).collect();
+            let findings = analysis.findings.into_iter().map(|f| ReportedFinding::new(f, &d.text, &index, with_lines)).collect();
             FileReport { path, language: analysis.language.code(), encoding: Some(d.encoding), error: None, findings }
         }
     }
@@ -197,7 +197,7 @@ pub fn run(opts: Options) -> i32 {
         let rendered: Vec<(FileReport, Vec<u8>)> = batch
             .par_iter()
             .map(|(t, e)| {
-                let report = check_one(t, e);
+                let report = check_one(t, e, opts.format == Format::Text);
                 let bytes = reporter.render(&report);
                 (report, bytes)
             })

@@ -28,12 +28,17 @@ pub struct ReportedFinding {
 }
 
 impl ReportedFinding {
-    pub fn new(f: Finding, text: &str, index: &LineIndex) -> Self {
+    /// `with_line`: keep the finding's line for the text view (JSON does not need it).
+    pub fn new(f: Finding, text: &str, index: &LineIndex, with_line: bool) -> Self {
         let start = index.position(f.start);
         let end = index.position(f.end);
-        let line_start = text[..f.start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[f.start..].find('\n').map_or(text.len(), |i| f.start + i);
-        let line_text = text[line_start..line_end].trim_end_matches('\r').to_string();
+        let line_text = if with_line {
+            let line_start = text[..f.start].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = text[f.start..].find('\n').map_or(text.len(), |i| f.start + i);
+            text[line_start..line_end].trim_end_matches('\r').to_string()
+        } else {
+            String::new()
+        };
         ReportedFinding {
             category: f.category,
             rule: f.rule,

@@ -80,10 +80,37 @@ impl Messages {
     }
 }
 
+/// `template` with each `{name}` replaced by its value, in one pass (this runs for
+/// every finding). Unknown placeholders are left as they are.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = template.to_string();
-    for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), value);
+    let mut out = String::with_capacity(template.len() + values.iter().map(|(_, v)| v.len()).sum::<usize>());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').map(|close| (&after[..close], close)) {
+            Some((name, close)) if values.iter().any(|(n, _)| *n == name) => {
+                out.push_str(values.iter().find(|(n, _)| *n == name).map(|(_, v)| *v).unwrap_or_default());
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fill;
+
+    #[test]
+    fn fill_replaces_known_placeholders_once_and_keeps_others() {
+        assert_eq!(fill("“{text}” is {text}; {other}", &[("text", "a{b}")]), "“a{b}” is a{b}; {other}");
+        assert_eq!(fill("no placeholders", &[("text", "x")]), "no placeholders");
+        assert_eq!(fill("{", &[]), "{");
+    }
 }
