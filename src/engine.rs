@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::checks::{self, Check, Context};
 use crate::document::Document;
-use crate::finding::{Category, Finding, Severity};
+use crate::finding::{Finding, Severity};
 use crate::language::{DocLanguage, Lang, LanguageDetector};
 use crate::rulebook::{RuleBook, RuleError, RuleSource, ScanScratch};
 
@@ -99,10 +99,5 @@ impl Engine {
         findings.sort_by_key(|f| (f.start, f.end, f.category, Some(f.lang) != lang_at(f.start)));
         findings.dedup_by(|b, a| (a.start, a.end, a.category) == (b.start, b.end, b.category));
         Analysis { language: doc.language, findings }
-    }
-
-    /// Checks that would run (not disabled).
-    pub fn enabled_categories(&self) -> impl Iterator<Item = Category> + '_ {
-        Category::ALL.into_iter().filter(|c| !self.settings.disabled.contains(c.id()))
     }
 }

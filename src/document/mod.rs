@@ -166,11 +166,6 @@ impl<'t> Document<'t> {
         (token.forms.0 as usize..token.forms.1 as usize).map(|i| self.forms.get(i))
     }
 
-    /// The lowercase form of a token.
-    pub fn norm(&self, token: &Token) -> &str {
-        self.forms.get(token.forms.0 as usize)
-    }
-
     pub fn sentence_tokens(&self, sentence: &Sentence) -> &[Token] {
         &self.tokens[sentence.tokens.clone()]
     }

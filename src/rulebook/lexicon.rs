@@ -260,14 +260,6 @@ impl Lexicon {
         self.patterns.push(Pattern { set, entry, anchored: parsed.anchored, steps });
     }
 
-    pub fn len(&self) -> usize {
-        self.patterns.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.patterns.is_empty()
-    }
-
     /// Every set's matches in `sentence`, leftmost-longest and non-overlapping within
     /// a set (sets may overlap each other), ordered by set then position.
     pub fn scan(&self, lang: Lang, doc: &Document, sentence: &Sentence, scratch: &mut ScanScratch, out: &mut Vec<Hit>) {
