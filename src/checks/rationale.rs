@@ -4,8 +4,9 @@
 //! "case closed", "decided not to", "penderfynwyd", "dim camau pellach") or by a
 //! "Decision:" label. The person's own choices ("Sam decided to stay in bed") are not
 //! in the lists. A reason may be in the same sentence ("because", "so that",
-//! "therefore", "oherwydd", "gan fod"), open the next sentence ("This is because"),
-//! or follow under a "Reason:" label.
+//! "therefore", "oherwydd", "gan fod"), or after a colon; in the next sentence, opening
+//! it ("This is because") or as an explanation of its own (see `EXPLANATION_WORDS`);
+//! or under a "Reason:" label below.
 
 use super::{prompt, term_message, Check, Context, RuleRef};
 use crate::document::{BlockKind, LabelKind};
@@ -70,20 +71,19 @@ impl Check for Rationale {
             if cx.has_unquoted(si, reason) || reason_follows || block_has_reason || cx.elaborated_after(si, end, 4) {
                 continue;
             }
-            let lang = sentence.lang;
-            let suggestions = vec![prompt(cx, cat, lang)];
             let finding = match hit {
                 Some(hit) => {
                     let term = cx.term(hit);
-                    let suggestions = vec![prompt(cx, cat, term.lang)];
                     let message = term_message(cx, term, "message", cx.text(hit));
+                    let suggestions = vec![prompt(cx, cat, term.lang)];
                     cx.finding(si, cx.span(hit), RuleRef::Term(term), term.severity, message, suggestions)
                 }
                 None => {
                     let text = doc.sentence_text(sentence);
-                    let message = cx.rules.messages.render(cat, lang, "message", &[("text", text)]);
-                    let severity = super::default_severity(cat);
-                    cx.finding(si, (sentence.start, sentence.end), RuleRef::Named(cat, "decision-without-reason"), severity, message, suggestions)
+                    let message = cx.rules.messages.render(cat, sentence.lang, "message", &[("text", text)]);
+                    let suggestions = vec![prompt(cx, cat, sentence.lang)];
+                    let rule = RuleRef::Named(cat, "decision-without-reason");
+                    cx.finding(si, (sentence.start, sentence.end), rule, super::default_severity(cat), message, suggestions)
                 }
             };
             out.push(finding);
