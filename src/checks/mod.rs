@@ -12,7 +12,7 @@ mod plain_language;
 mod rationale;
 mod vague;
 
-use crate::document::{Document, LabelKind, Sentence};
+use crate::document::{BlockKind, Document, LabelKind, Sentence};
 use crate::finding::{Category, Finding, Severity, Suggestion};
 use crate::rulebook::{Hit, RuleBook, SetId, Term};
 
@@ -114,6 +114,12 @@ impl<'a> Context<'a> {
     /// The sentence's block's label context.
     pub fn context(&self, si: usize) -> Option<LabelKind> {
         self.doc.block_of(si).context
+    }
+
+    /// Is `si` the first sentence under a label of this kind (its own, a label-only
+    /// line above, or a section heading), and not the heading itself?
+    pub fn opens_labelled(&self, si: usize, kind: LabelKind) -> bool {
+        self.first_in_block(si) && self.context(si) == Some(kind) && self.doc.block_of(si).kind != BlockKind::Heading
     }
 
     /// Is `si` the first sentence of its block?

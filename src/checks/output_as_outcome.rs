@@ -8,7 +8,7 @@
 //! the person's before it ("to feel confident using ..."), no quoted words of theirs.
 
 use super::{prompt, term_message, Check, Context, RuleRef};
-use crate::document::{BlockKind, LabelKind};
+use crate::document::LabelKind;
 use crate::finding::{Category, Finding};
 use crate::rulebook::{Hit, LangRules};
 
@@ -35,9 +35,7 @@ impl Check for OutputAsOutcome {
         let negation = LangRules::signal_set(cat, "negation");
         for si in 0..cx.doc.sentences.len() {
             let sentence = cx.sentence(si);
-            let labelled = cx.context(si) == Some(LabelKind::Outcome)
-                && cx.first_in_block(si)
-                && cx.doc.block_of(si).kind != BlockKind::Heading;
+            let labelled = cx.opens_labelled(si, LabelKind::Outcome);
             // "needs a care package": the service is the object of the need, with no
             // preposition between ("wants her family at her review" is not).
             let phrased = |svc: &Hit| {

@@ -9,7 +9,7 @@
 //! or under a "Reason:" label below.
 
 use super::{prompt, term_message, Check, Context, RuleRef};
-use crate::document::{BlockKind, LabelKind};
+use crate::document::LabelKind;
 use crate::finding::{Category, Finding};
 use crate::rulebook::LangRules;
 
@@ -38,9 +38,7 @@ impl Check for Rationale {
             let sentence = cx.sentence(si);
             // A decision by label: the first sentence under "Decision:", a "Decisions:"
             // line, or a "## Decision" heading.
-            let labelled = cx.first_in_block(si)
-                && cx.context(si) == Some(LabelKind::Decision)
-                && doc.block_of(si).kind != BlockKind::Heading;
+            let labelled = cx.opens_labelled(si, LabelKind::Decision);
             let hit = cx.unquoted_hits(si, terms).next();
             if hit.is_none() && !labelled {
                 continue;
