@@ -258,3 +258,15 @@ fn corpus_command_measures_the_shipped_corpus() {
     assert!(text.starts_with("lang category"), "{text}");
     assert!(text.contains("cy   all"), "{text}");
 }
+
+#[test]
+fn the_readme_example_output_is_what_cofnod_prints() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let example = readme.split("```text\n").nth(1).and_then(|s| s.split("```").next()).expect("README has a text example");
+    let out = stdout(&run(&["check", "corpus/samples"], root));
+    let lines: Vec<&str> = out.lines().collect();
+    for line in example.lines() {
+        assert!(lines.contains(&line), "README line not in the output: {line:?}\n\noutput:\n{out}");
+    }
+}
