@@ -60,14 +60,15 @@ impl DocLanguage {
     }
 }
 
-/// Words frequent in running English and absent (or nearly so) from Welsh.
+/// Words frequent in running English and absent (or nearly so) from Welsh. Left out
+/// because Welsh has them too: "a", "i", "o", "am", "at", "do", "all", "dim".
 const ENGLISH_MARKERS: &[&str] = &[
     "the", "and", "is", "was", "to", "of", "in", "she", "he", "it", "that", "with", "for", "on",
-    "not", "have", "has", "had", "were", "be", "been", "they", "we", "this", "at", "by", "an",
+    "not", "have", "has", "had", "were", "be", "been", "they", "we", "this", "by", "an",
     "are", "from", "her", "his", "would", "will", "said", "told", "me", "my", "you", "but", "or",
     "if", "about", "there", "their", "them", "him", "what", "when", "which", "who", "because",
-    "can", "could", "did", "does", "do", "so", "as", "into", "than", "then", "also", "very",
-    "after", "before", "any", "all", "no", "our", "us", "i'm", "she's", "he's", "it's", "didn't",
+    "can", "could", "did", "does", "so", "as", "into", "than", "then", "also", "very",
+    "after", "before", "any", "no", "our", "us", "i'm", "she's", "he's", "it's", "didn't",
     "doesn't", "don't", "wasn't", "isn't", "wants", "want", "should", "visited",
 ];
 
@@ -115,7 +116,12 @@ impl MarkerCount {
         if en.contains(word) {
             self.en += 1;
         }
-        if cy.contains(word) {
+        // A Welsh word with a clitic counts by its head: "gyda'i", "mae'r", "hi'n".
+        let welsh_head = match word.split_once('\'') {
+            Some((head, tail)) if !crate::welsh::clitic_expansion(&format!("'{tail}")).is_empty() => head,
+            _ => word,
+        };
+        if cy.contains(word) || cy.contains(welsh_head) {
             self.cy += 1;
         }
         if word.contains(['ŵ', 'ŷ']) {

@@ -103,3 +103,9 @@ fn alternatives_written_as_groups_match_whole_phrases() {
     // "so (we|I|the team)" once read as "so we|I|the" followed by "team".
     assert!(rules("The concern was about a dog, so we took no further action.").iter().all(|r| !r.starts_with("rationale")));
 }
+
+#[test]
+fn welsh_at_is_not_english_at() {
+    // "at" was an English marker; Welsh uses it constantly ("at y tîm").
+    assert_eq!(rules("Cyfeiriais Mrs Bowen at sefydliadau'r trydydd sector am gymorth gyda'i dyledion."), vec!["plain-language/trydydd-sector"]);
+}
