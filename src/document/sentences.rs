@@ -33,7 +33,7 @@ enum Sb {
 
 /// The class of `c`, for the characters this fast path knows (ASCII, curly quotes,
 /// dashes, accented Latin letters); `None` for anything else.
-fn sentence_class(c: char) -> Option<Sb> {
+const fn sentence_class(c: char) -> Option<Sb> {
     Some(match c {
         ' ' | '\t' | '\u{b}' | '\u{c}' | '\u{a0}' => Sb::Sp,
         'a'..='z' | 'â' | 'ê' | 'î' | 'ô' | 'û' | 'ŵ' | 'ŷ' | 'á' | 'é' | 'í' | 'ó' | 'ú' | 'à' | 'è' | 'ì' | 'ò' | 'ù'
@@ -56,12 +56,37 @@ fn sentence_class(c: char) -> Option<Sb> {
 /// otherwise. The UAX #29 rules that can apply to such text are SB6 to SB11.
 /// Equivalence with unicode-segmentation is a property test (tests/robustness.rs).
 pub fn fast_sentence_pieces(s: &str) -> Option<Vec<(usize, usize)>> {
+    if s.is_ascii() {
+        // Pure ASCII: a character is a byte, so its class comes from a table and
+        // its index is its offset; no per-character vector is needed.
+        let bytes = s.as_bytes();
+        if !bytes.iter().all(|&b| ASCII_CLASSES[b as usize].is_some()) {
+            return None;
+        }
+        let class = |i: usize| ASCII_CLASSES[bytes[i] as usize].unwrap_or(Sb::Other);
+        return Some(pieces(s, bytes.len(), class, |i| i));
+    }
     let mut chars: Vec<(usize, Sb)> = Vec::with_capacity(s.len());
     for (i, c) in s.char_indices() {
         chars.push((i, sentence_class(c)?));
     }
-    let n = chars.len();
-    let class = |i: usize| chars[i].1;
+    Some(pieces(s, chars.len(), |i| chars[i].1, |i| chars[i].0))
+}
+
+/// `sentence_class` of every ASCII byte.
+const ASCII_CLASSES: [Option<Sb>; 128] = {
+    let mut table = [None; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = sentence_class(b as u8 as char);
+        b += 1;
+    }
+    table
+};
+
+/// The UAX #29 pieces of `s`, whose `n` characters have classes `class(i)` and
+/// start at byte offsets `offset(i)`.
+fn pieces(s: &str, n: usize, class: impl Fn(usize) -> Sb, offset: impl Fn(usize) -> usize) -> Vec<(usize, usize)> {
     let mut pieces = Vec::new();
     let mut start = 0;
     let mut i = 0;
@@ -95,8 +120,8 @@ pub fn fast_sentence_pieces(s: &str) -> Option<Vec<(usize, usize)>> {
                 // SB8a: SATerm Close* Sp* × (SContinue | SATerm).
                 || matches!(next, Sb::SContinue | Sb::ATerm | Sb::STerm);
             if !keep_together {
-                pieces.push((start, chars[j].0));
-                start = chars[j].0;
+                pieces.push((start, offset(j)));
+                start = offset(j);
             }
         }
         i = j.max(i + 1);
@@ -104,7 +129,7 @@ pub fn fast_sentence_pieces(s: &str) -> Option<Vec<(usize, usize)>> {
     if start < s.len() {
         pieces.push((start, s.len()));
     }
-    Some(pieces)
+    pieces
 }
 
 /// Characters that can end a sentence (the common part of UAX #29's STerm and ATerm).
