@@ -89,15 +89,29 @@ const WELSH_MARKERS: &[&str] = &[
     "wnes", "eisoes", "bellach", "erbyn", "ôl", "hefo", "gennym", "ganddi", "ganddo", "iddyn",
 ];
 
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
-fn marker_sets() -> &'static (HashSet<&'static str>, HashSet<&'static str>) {
-    static SETS: OnceLock<(HashSet<&'static str>, HashSet<&'static str>)> = OnceLock::new();
-    SETS.get_or_init(|| {
-        (ENGLISH_MARKERS.iter().copied().collect(), WELSH_MARKERS.iter().copied().collect())
+const EN: u8 = 1;
+const CY: u8 = 2;
+
+/// Every marker word with its language flags (one lookup per word).
+fn markers() -> &'static FxHashMap<&'static str, u8> {
+    static MARKERS: OnceLock<FxHashMap<&'static str, u8>> = OnceLock::new();
+    MARKERS.get_or_init(|| {
+        let mut map = FxHashMap::default();
+        for w in ENGLISH_MARKERS {
+            *map.entry(*w).or_insert(0) |= EN;
+        }
+        for w in WELSH_MARKERS {
+            *map.entry(*w).or_insert(0) |= CY;
+        }
+        map
     })
 }
+
+/// The part after an apostrophe that makes a Welsh clitic ("gyda'i", "mae'r").
+const WELSH_CLITIC_TAILS: &[&str] = &["r", "n", "i", "w", "u", "m", "th", "ch"];
 
 /// Function-word evidence for one stretch of text.
 #[derive(Clone, Copy, Debug, Default)]
@@ -111,17 +125,18 @@ pub struct MarkerCount {
 impl MarkerCount {
     /// `word` must already be lowercase.
     pub fn add_word(&mut self, word: &str) {
-        let (en, cy) = marker_sets();
         let word = word.trim_matches('\'');
-        if en.contains(word) {
+        let mut flags = markers().get(word).copied().unwrap_or(0);
+        // A Welsh word with a clitic counts by its head: "gyda'i", "mae'r", "hi'n".
+        if let Some((head, tail)) = word.split_once('\'') {
+            if WELSH_CLITIC_TAILS.contains(&tail) {
+                flags |= markers().get(head).copied().unwrap_or(0) & CY;
+            }
+        }
+        if flags & EN != 0 {
             self.en += 1;
         }
-        // A Welsh word with a clitic counts by its head: "gyda'i", "mae'r", "hi'n".
-        let welsh_head = match word.split_once('\'') {
-            Some((head, tail)) if !crate::welsh::clitic_expansion(&format!("'{tail}")).is_empty() => head,
-            _ => word,
-        };
-        if cy.contains(word) || cy.contains(welsh_head) {
+        if flags & CY != 0 {
             self.cy += 1;
         }
         if word.contains(['ŵ', 'ŷ']) {

@@ -209,7 +209,13 @@ fn detect_sentence(
     let mut lower = String::new();
     for &&(s, e) in &considered {
         lower.clear();
-        lower.extend(text[s..e].chars().map(|c| if c == '’' { '\'' } else { c }).flat_map(char::to_lowercase));
+        let word = &text[s..e];
+        if word.is_ascii() {
+            lower.push_str(word);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.extend(word.chars().map(|c| if c == '’' { '\'' } else { c }).flat_map(char::to_lowercase));
+        }
         count.add_word(&lower);
     }
     if let Some(lang) = count.verdict() {
