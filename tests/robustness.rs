@@ -59,6 +59,15 @@ const ASCII_SENTENCE_CHARS: &[char] = &[
     '(', ')', '[', ']', ',', '-', ':', ';', '#', '/',
 ];
 
+fn same_sentences_as_unicode_segmentation(chars: Vec<char>) -> Result<(), TestCaseError> {
+    use unicode_segmentation::UnicodeSegmentation;
+    let text: String = chars.into_iter().collect();
+    let fast = cofnod::document::sentences::fast_sentence_pieces(&text).expect("all characters are known");
+    let reference: Vec<(usize, usize)> = text.split_sentence_bound_indices().map(|(i, p)| (i, i + p.len())).collect();
+    prop_assert_eq!(fast, reference, "text: {:?}", text);
+    Ok(())
+}
+
 /// Characters the fast path does not know: it must decline text containing them.
 const UNKNOWN_CHARS: &[char] = &['😀', 'ß', 'ǅ', '\u{301}', '\u{2029}', '。', '\n'];
 
@@ -95,20 +104,12 @@ proptest! {
 
     #[test]
     fn fast_sentence_splitting_equals_unicode_segmentation(chars in prop::collection::vec(prop::sample::select(SENTENCE_CHARS), 0..40)) {
-        use unicode_segmentation::UnicodeSegmentation;
-        let text: String = chars.into_iter().collect();
-        let fast = cofnod::document::sentences::fast_sentence_pieces(&text).expect("all characters are known");
-        let reference: Vec<(usize, usize)> = text.split_sentence_bound_indices().map(|(i, p)| (i, i + p.len())).collect();
-        prop_assert_eq!(fast, reference, "text: {:?}", text);
+        same_sentences_as_unicode_segmentation(chars)?;
     }
 
     #[test]
     fn fast_sentence_splitting_of_ascii_equals_unicode_segmentation(chars in prop::collection::vec(prop::sample::select(ASCII_SENTENCE_CHARS), 0..40)) {
-        use unicode_segmentation::UnicodeSegmentation;
-        let text: String = chars.into_iter().collect();
-        let fast = cofnod::document::sentences::fast_sentence_pieces(&text).expect("all characters are known");
-        let reference: Vec<(usize, usize)> = text.split_sentence_bound_indices().map(|(i, p)| (i, i + p.len())).collect();
-        prop_assert_eq!(fast, reference, "text: {:?}", text);
+        same_sentences_as_unicode_segmentation(chars)?;
     }
 
     #[test]
