@@ -92,6 +92,7 @@ impl<'t> Document<'t> {
         }
 
         // Undecided sentences take their block's language, then the document's.
+        let word_count: usize = drafts.iter().map(|d| d.words.len()).sum();
         let mut words_by_lang = [0usize; 2];
         for d in &drafts {
             if let Some(lang) = d.lang {
@@ -100,7 +101,7 @@ impl<'t> Document<'t> {
         }
         // A note of only short lines ("Case closed.") shows no language sentence by
         // sentence; the whole text may still.
-        if words_by_lang == [0, 0] && drafts.iter().map(|d| d.words.len()).sum::<usize>() >= 2 {
+        if words_by_lang == [0, 0] && word_count >= 2 {
             let whole = match detection {
                 Detection::Auto(detector) => detector.detect_statistical(text),
                 Detection::Fixed(lang) => Some(lang),
@@ -113,7 +114,6 @@ impl<'t> Document<'t> {
         let language = doc_language(words_by_lang);
 
         let mut sentences_out = Vec::with_capacity(drafts.len());
-        let word_count: usize = drafts.iter().map(|d| d.words.len()).sum();
         let mut token_list = Vec::with_capacity(word_count + word_count / 8);
         let mut forms = tokens::Forms::with_capacity(word_count * 2, text.len() * 2);
         for range in &block_sentences {

@@ -178,19 +178,6 @@ impl Lexicon {
         }
     }
 
-    /// The index keys of a pattern: the words it can start with.
-    fn first_words(&mut self, token: Option<&PatToken>, out: &mut Vec<WordId>) {
-        match token {
-            Some(PatToken::Choice(options)) => {
-                for option in options {
-                    self.first_words(option.first(), out);
-                }
-            }
-            Some(t) => out.extend(self.word_keys(t).unwrap_or_default()),
-            None => {}
-        }
-    }
-
     /// Compiles a sequence, merging runs of `[*]` into gaps.
     fn compile_sequence(&mut self, tokens: &[PatToken]) -> Vec<Step> {
         let mut steps: Vec<Step> = Vec::new();
@@ -229,13 +216,11 @@ impl Lexicon {
     fn add_expanded(&mut self, set: SetId, entry: u32, parsed: ParsedPattern) {
         let id = self.patterns.len() as u32;
         let steps = self.compile_sequence(&parsed.tokens);
-        let firsts = match parsed.tokens.first() {
-            Some(first @ PatToken::Word { .. }) => self.word_keys(first),
-            _ => None,
-        };
+        // `add` has expanded any group in first place, so a pattern starts with a word.
+        let firsts = parsed.tokens.first().and_then(|t| self.word_keys(t)).unwrap_or_default();
         let seconds = parsed.tokens.get(1).and_then(|t| self.word_keys(t));
-        match (firsts, seconds) {
-            (Some(firsts), Some(seconds)) => {
+        match seconds {
+            Some(seconds) => {
                 for &f in &firsts {
                     self.starts_pair[f as usize] = true;
                     for &s in &seconds {
@@ -246,10 +231,8 @@ impl Lexicon {
                     }
                 }
             }
-            _ => {
-                let mut keys = Vec::new();
-                self.first_words(parsed.tokens.first(), &mut keys);
-                for key in keys {
+            None => {
+                for key in firsts {
                     let list = &mut self.by_first_word[key as usize];
                     if !list.contains(&id) {
                         list.push(id);
