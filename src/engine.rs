@@ -4,7 +4,9 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::checks::{self, Check, Context};
+use crate::document::markup::{overlaps, unchecked_spans};
 use crate::document::Document;
+use crate::suppression;
 use crate::finding::{Finding, Severity};
 use crate::language::{DocLanguage, Lang, LanguageDetector};
 use crate::rulebook::{RuleBook, RuleError, RuleSource, ScanScratch};
@@ -16,6 +18,8 @@ pub struct Settings {
     pub disabled: HashSet<String>,
     /// Severity by category id or rule id; a rule id wins over its category.
     pub severity: HashMap<String, Severity>,
+    /// Write messages in this language (`None`: in the language of the text).
+    pub message_lang: Option<Lang>,
 }
 
 pub struct Analysis {
@@ -76,7 +80,7 @@ impl Engine {
             }
             hit_ranges.push(first..hits.len());
         }
-        let cx = Context { doc: &doc, rules: &self.rules, hits: &hits, hit_ranges: &hit_ranges };
+        let cx = Context { doc: &doc, rules: &self.rules, hits: &hits, hit_ranges: &hit_ranges, message_lang: self.settings.message_lang };
         let mut findings = Vec::new();
         for check in &self.checks {
             if !self.settings.disabled.contains(check.category().id()) {
@@ -98,6 +102,23 @@ impl Engine {
         };
         findings.sort_by_key(|f| (f.start, f.end, f.category, Some(f.lang) != lang_at(f.start)));
         findings.dedup_by(|b, a| (a.start, a.end, a.category) == (b.start, b.end, b.category));
+        // Web and e-mail addresses, inline code and comments are not prose; comments
+        // may also switch findings off.
+        let unchecked = unchecked_spans(text);
+        if !unchecked.is_empty() {
+            findings.retain(|f| !overlaps(&unchecked, f.start, f.end));
+        }
+        suppression::apply(&mut findings, &suppression::suppressions(text));
         Analysis { language: doc.language, findings }
+    }
+}
+
+/// Per-document memory of earlier analyses (see `Engine::analyse_cached`).
+#[derive(Default)]
+pub struct AnalysisCache {}
+
+impl Engine {
+    pub fn analyse_cached(&self, text: &str, _cache: &mut AnalysisCache) -> Analysis {
+        self.analyse(text)
     }
 }

@@ -8,7 +8,10 @@ pub mod engine;
 pub mod finding;
 pub mod language;
 pub mod position;
+pub mod ignored;
+pub mod lsp;
 pub mod rulebook;
+pub mod suppression;
 pub mod welsh;
 
 pub use engine::{Analysis, Engine, Settings};

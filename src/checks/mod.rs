@@ -60,9 +60,21 @@ pub struct Context<'a> {
     /// by set.
     pub hits: &'a [Hit],
     pub hit_ranges: &'a [std::ops::Range<usize>],
+    /// Messages in this language whatever the text's (`None`: the text's language).
+    pub message_lang: Option<crate::language::Lang>,
 }
 
 impl<'a> Context<'a> {
+    /// The language to write a message in, for text in `lang`.
+    pub fn message_lang(&self, lang: crate::language::Lang) -> crate::language::Lang {
+        self.message_lang.unwrap_or(lang)
+    }
+
+    /// A category's message `key`, filled in, in the message language.
+    pub fn render(&self, cat: Category, lang: crate::language::Lang, key: &str, values: &[(&str, &str)]) -> String {
+        self.rules.messages.render(cat, self.message_lang(lang), key, values)
+    }
+
     pub fn sentence(&self, si: usize) -> &'a Sentence {
         &self.doc.sentences[si]
     }
@@ -191,11 +203,11 @@ pub fn match_case(original: &str, replacement: &str) -> String {
 pub fn term_message(cx: &Context, term: &Term, key: &str, text: &str) -> String {
     match &term.message {
         Some(m) => crate::rulebook::text::fill(m, &[("text", text)]),
-        None => cx.rules.messages.render(term.category, term.lang, key, &[("text", text)]),
+        None => cx.render(term.category, term.lang, key, &[("text", text)]),
     }
 }
 
 /// The prompt that asks the writer for what is missing.
 pub fn prompt(cx: &Context, cat: Category, lang: crate::language::Lang) -> Suggestion {
-    Suggestion { replacement: None, description: cx.rules.messages.get(cat, lang, "prompt").to_string() }
+    Suggestion { replacement: None, description: cx.rules.messages.get(cat, cx.message_lang(lang), "prompt").to_string() }
 }

@@ -65,7 +65,7 @@ impl Check for OpinionAsFact {
             if backed(view) {
                 continue;
             }
-            let message = cx.rules.messages.render(cat, sentence.lang, "view_without_basis", &[("text", cx.text(view))]);
+            let message = cx.render(cat, sentence.lang, "view_without_basis", &[("text", cx.text(view))]);
             let suggestions = vec![prompt(cx, cat, sentence.lang)];
             out.push(cx.finding(si, cx.span(view), RuleRef::Named(cat, "view-without-basis"), Severity::Info, message, suggestions));
         }

@@ -43,7 +43,7 @@ impl Check for PlainLanguage {
                     .iter()
                     .map(|r| {
                         let replacement = match_case(text, r);
-                        let description = cx.rules.messages.render(cat, lang, "replace", &[("replacement", &replacement)]);
+                        let description = cx.render(cat, lang, "replace", &[("replacement", &replacement)]);
                         Suggestion { replacement: Some(replacement), description }
                     })
                     .collect();

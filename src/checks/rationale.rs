@@ -78,7 +78,7 @@ impl Check for Rationale {
                 }
                 None => {
                     let text = doc.sentence_text(sentence);
-                    let message = cx.rules.messages.render(cat, sentence.lang, "message", &[("text", text)]);
+                    let message = cx.render(cat, sentence.lang, "message", &[("text", text)]);
                     let suggestions = vec![prompt(cx, cat, sentence.lang)];
                     let rule = RuleRef::Named(cat, "decision-without-reason");
                     cx.finding(si, (sentence.start, sentence.end), rule, super::default_severity(cat), message, suggestions)

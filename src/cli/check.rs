@@ -23,14 +23,15 @@ pub struct Options {
 
 enum Target {
     Stdin,
-    File(PathBuf),
+    /// A file, and whether it was found by walking a folder (rather than named).
+    File(PathBuf, bool),
 }
 
 impl Target {
     fn display(&self) -> String {
         match self {
             Target::Stdin => "-".to_string(),
-            Target::File(p) => p.display().to_string(),
+            Target::File(p, _) => p.display().to_string(),
         }
     }
 }
@@ -56,13 +57,13 @@ fn collect(paths: &[PathBuf], skipped: &mut usize) -> Vec<Target> {
                     continue;
                 }
                 if is_note(entry.path()) {
-                    targets.push(Target::File(entry.into_path()));
+                    targets.push(Target::File(entry.into_path(), true));
                 } else {
                     *skipped += 1;
                 }
             }
         } else if is_note(path) {
-            targets.push(Target::File(path.clone()));
+            targets.push(Target::File(path.clone(), false));
         } else {
             eprintln!("cofnod: {}: skipped (cofnod checks .txt and .md files)", path.display());
             *skipped += 1;
@@ -71,22 +72,29 @@ fn collect(paths: &[PathBuf], skipped: &mut usize) -> Vec<Target> {
     targets
 }
 
+/// An engine and the files its configuration leaves out.
+struct Configured {
+    engine: Engine,
+    ignore: config::IgnoreGlobs,
+}
+
 /// Engines by configuration file, built once each.
 struct Engines {
     extra: Vec<crate::rulebook::RuleSource>,
-    fixed: Option<Arc<Engine>>,
-    by_config: HashMap<Option<PathBuf>, Arc<Engine>>,
+    fixed: Option<Arc<Configured>>,
+    by_config: HashMap<Option<PathBuf>, Arc<Configured>>,
     config_of_dir: HashMap<PathBuf, Option<PathBuf>>,
 }
 
 impl Engines {
-    fn build(&self, config: &Config) -> Result<Engine, String> {
+    fn build(&self, config: &Config) -> Result<Configured, String> {
         let mut sources = config::read_rule_files(&config.rule_files).map_err(|e| e.to_string())?;
         sources.extend(self.extra.iter().map(|s| crate::rulebook::RuleSource { name: s.name.clone(), text: s.text.clone() }));
-        Engine::with_rules(&sources, config.settings.clone()).map_err(|e| e.to_string())
+        let engine = Engine::with_rules(&sources, config.settings.clone()).map_err(|e| e.to_string())?;
+        Ok(Configured { engine, ignore: config.ignore.clone() })
     }
 
-    fn for_dir(&mut self, dir: &Path) -> Arc<Engine> {
+    fn for_dir(&mut self, dir: &Path) -> Arc<Configured> {
         if let Some(engine) = &self.fixed {
             return engine.clone();
         }
@@ -116,7 +124,7 @@ fn check_one(target: &Target, engine: &Engine, with_lines: bool) -> FileReport {
                 .map_err(|e| InputError::Unreadable(e.kind().to_string()))
                 .and_then(|_| input::decode(&bytes))
         }
-        Target::File(path) => input::read(path),
+        Target::File(path, _) => input::read(path),
     };
     let path = target.display();
     match decoded {
@@ -172,17 +180,23 @@ pub fn run(opts: Options) -> i32 {
     let mut skipped = 0;
     let targets = collect(&opts.paths, &mut skipped);
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let jobs: Vec<(Target, Arc<Engine>)> = targets
-        .into_iter()
-        .map(|t| {
-            let dir = match &t {
-                Target::Stdin => cwd.clone(),
-                Target::File(p) => p.parent().filter(|d| !d.as_os_str().is_empty()).map_or(cwd.clone(), |d| cwd.join(d)),
-            };
-            let engine = engines.for_dir(&dir);
-            (t, engine)
-        })
-        .collect();
+    let mut jobs: Vec<(Target, Arc<Configured>)> = Vec::with_capacity(targets.len());
+    for t in targets {
+        let dir = match &t {
+            Target::Stdin => cwd.clone(),
+            Target::File(p, _) => p.parent().filter(|d| !d.as_os_str().is_empty()).map_or(cwd.clone(), |d| cwd.join(d)),
+        };
+        let configured = engines.for_dir(&dir);
+        // `[files] ignore` leaves out files found in folders; a file named on the
+        // command line is always checked.
+        if let Target::File(p, true) = &t {
+            if configured.ignore.is_ignored(&cwd.join(p)) {
+                skipped += 1;
+                continue;
+            }
+        }
+        jobs.push((t, configured));
+    }
 
     let mut reporter: Box<dyn Reporter> = match opts.format {
         Format::Text => {
@@ -197,7 +211,7 @@ pub fn run(opts: Options) -> i32 {
         let rendered: Vec<(FileReport, Vec<u8>)> = batch
             .par_iter()
             .map(|(t, e)| {
-                let report = check_one(t, e, opts.format == Format::Text);
+                let report = check_one(t, &e.engine, opts.format == Format::Text);
                 let bytes = reporter.render(&report);
                 (report, bytes)
             })

@@ -56,6 +56,12 @@ enum Command {
         #[arg(long, value_enum, default_value = "en")]
         lang: LangArg,
     },
+    /// Run the language server on standard input and output (for editors).
+    Lsp {
+        /// Accepted for editors that pass it; stdio is the only transport.
+        #[arg(long, hide = true)]
+        stdio: bool,
+    },
     /// Measure the rules on a labelled corpus (see corpus/README.md).
     Corpus {
         /// The corpus folder, holding en/ and cy/.
@@ -85,6 +91,7 @@ pub fn run() -> i32 {
             check::run(check::Options { paths, format, rules, config, no_config })
         }
         Command::Explain { id, lang } => explain::run(&id, lang),
+        Command::Lsp { .. } => crate::lsp::run(),
         Command::Corpus { dir, rules, misses } => corpus(&dir, &rules, misses),
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod blocks;
 pub mod labels;
+pub mod markup;
 pub mod quotes;
 pub mod sentences;
 pub mod tokens;

@@ -1,0 +1,657 @@
+//! The protocol handlers. State lives behind one `std::sync::Mutex`, held only for
+//! map lookups and rope edits (never across an `.await` or an analysis), so edits are
+//! applied in the order the client sent them and the reader loop never waits on a check.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Instant, SystemTime};
+use tower_lsp_server::jsonrpc::{Error as RpcError, Result as RpcResult};
+use tower_lsp_server::ls_types::notification::Notification;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+use super::convert::{self, CMD_CHECK_WORKSPACE, CMD_DISABLE_RULE, CMD_EXPLAIN, CMD_IGNORE};
+use super::settings::ClientSettings;
+use super::text::{DocumentText, TextPosition};
+use crate::config::{self, Config};
+use crate::engine::{AnalysisCache, Engine};
+use crate::finding::{Category, Finding};
+use crate::ignored::IgnoreList;
+use crate::language::{DocLanguage, Lang};
+use crate::position::{LineIndex, LspPosition, PositionEncoding};
+
+/// `cofnod/status`: the language and finding count of a note, for a status bar.
+pub enum StatusNotification {}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct StatusParams {
+    pub uri: Uri,
+    pub language: String,
+    pub findings: usize,
+}
+
+impl Notification for StatusNotification {
+    type Params = StatusParams;
+    const METHOD: &'static str = "cofnod/status";
+}
+
+struct OpenDoc {
+    text: DocumentText,
+    version: i32,
+    /// Bumped by every change; a debounced analysis runs only if it is still current.
+    generation: u64,
+    cache: Arc<Mutex<AnalysisCache>>,
+}
+
+/// An engine built for one `cofnod.toml` (or none) and the editor's settings.
+struct EngineEntry {
+    stamp: Option<SystemTime>,
+    settings_generation: u64,
+    engine: Arc<Engine>,
+    config: Arc<Config>,
+}
+
+struct State {
+    docs: HashMap<Uri, OpenDoc>,
+    encoding: PositionEncoding,
+    settings: ClientSettings,
+    settings_generation: u64,
+    folders: Vec<PathBuf>,
+    engines: HashMap<Option<PathBuf>, EngineEntry>,
+    ignore_lists: HashMap<PathBuf, (Option<SystemTime>, Arc<IgnoreList>)>,
+    /// Problems already shown to the user (each is shown once).
+    reported: HashSet<String>,
+    supports_configuration: bool,
+    trace_verbose: bool,
+}
+
+/// Everything an analysis of one document needs, taken under the lock.
+struct Setup {
+    engine: Arc<Engine>,
+    config: Arc<Config>,
+    path: Option<PathBuf>,
+    ignore: Option<Arc<IgnoreList>>,
+    problems: Vec<String>,
+}
+
+struct Inner {
+    client: Client,
+    state: Mutex<State>,
+}
+
+#[derive(Clone)]
+pub struct Backend {
+    inner: Arc<Inner>,
+}
+
+pub async fn serve() {
+    let (service, socket) = LspService::new(|client| Backend {
+        inner: Arc::new(Inner {
+            client,
+            state: Mutex::new(State {
+                docs: HashMap::new(),
+                encoding: PositionEncoding::Utf16,
+                settings: ClientSettings::default(),
+                settings_generation: 0,
+                folders: Vec::new(),
+                engines: HashMap::new(),
+                ignore_lists: HashMap::new(),
+                reported: HashSet::new(),
+                supports_configuration: false,
+                trace_verbose: false,
+            }),
+        }),
+    });
+    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
+}
+
+fn file_path(uri: &Uri) -> Option<PathBuf> {
+    if uri.scheme().as_str() != "file" {
+        return None;
+    }
+    uri.to_file_path().map(|p| p.into_owned())
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+fn language_code(l: DocLanguage) -> &'static str {
+    l.code()
+}
+
+impl State {
+    /// The workspace folder holding `path`, if any (the deepest, if nested).
+    fn folder_of(&self, path: &Path) -> Option<PathBuf> {
+        self.folders.iter().filter(|f| path.starts_with(f)).max_by_key(|f| f.as_os_str().len()).cloned()
+    }
+
+    /// Where a document's workspace files (`cofnod.toml`, `.cofnod/`) live: the
+    /// folder of its `cofnod.toml`, else its workspace folder, else its own folder.
+    fn root_of(&self, path: &Path) -> Option<PathBuf> {
+        let dir = path.parent()?;
+        Config::find(dir)
+            .and_then(|c| c.parent().map(Path::to_path_buf))
+            .or_else(|| self.folder_of(path))
+            .or_else(|| Some(dir.to_path_buf()))
+    }
+
+    fn setup(&mut self, uri: &Uri) -> Setup {
+        let path = file_path(uri);
+        let config_path = path.as_deref().and_then(Path::parent).and_then(Config::find);
+        let stamp = config_path.as_deref().and_then(modified);
+        let mut problems = Vec::new();
+        let fresh = self
+            .engines
+            .get(&config_path)
+            .is_some_and(|e| e.stamp == stamp && e.settings_generation == self.settings_generation);
+        if !fresh {
+            let mut config = match &config_path {
+                None => Config::default(),
+                Some(p) => Config::load(p).unwrap_or_else(|e| {
+                    problems.push(format!("{e}; using the default rules"));
+                    Config::default()
+                }),
+            };
+            let workspace = path.as_deref().and_then(|p| self.folder_of(p)).or_else(|| config_path.as_deref().and_then(Path::parent).map(Path::to_path_buf));
+            if let Err(e) = self.settings.apply_to(&mut config, workspace.as_deref()) {
+                problems.push(e);
+            }
+            let engine = match config::read_rule_files(&config.rule_files) {
+                Ok(sources) => Engine::with_rules(&sources, config.settings.clone()).map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            let engine = engine.unwrap_or_else(|e| {
+                problems.push(format!("{e}; using the embedded rules"));
+                Engine::with_rules(&[], config.settings.clone()).expect("the embedded rules build")
+            });
+            let entry = EngineEntry {
+                stamp,
+                settings_generation: self.settings_generation,
+                engine: Arc::new(engine),
+                config: Arc::new(config),
+            };
+            self.engines.insert(config_path.clone(), entry);
+        }
+        let entry = &self.engines[&config_path];
+        let (engine, config) = (entry.engine.clone(), entry.config.clone());
+        let ignore = path.as_deref().and_then(|p| self.root_of(p)).and_then(|root| self.ignore_list(&root, &mut problems));
+        problems.retain(|p| self.reported.insert(p.clone()));
+        Setup { engine, config, path, ignore, problems }
+    }
+
+    fn ignore_list(&mut self, root: &Path, problems: &mut Vec<String>) -> Option<Arc<IgnoreList>> {
+        let stamp = modified(&IgnoreList::path_in(root));
+        if let Some((s, list)) = self.ignore_lists.get(root) {
+            if *s == stamp {
+                return Some(list.clone());
+            }
+        }
+        let list = IgnoreList::load(root).unwrap_or_else(|e| {
+            problems.push(format!("{e}; no findings are ignored"));
+            IgnoreList::default()
+        });
+        let list = Arc::new(list);
+        self.ignore_lists.insert(root.to_path_buf(), (stamp, list.clone()));
+        Some(list)
+    }
+}
+
+/// The result of analysing one text, ready to publish.
+struct Outcome {
+    diagnostics: Vec<Diagnostic>,
+    language: DocLanguage,
+    /// Findings left after ignores, with the text they refer to (for hover and actions).
+    findings: Vec<Finding>,
+    text: Arc<str>,
+    micros: u128,
+}
+
+fn analyse(setup: &Setup, cache: Option<&Mutex<AnalysisCache>>, text: Arc<str>, enc: PositionEncoding) -> Outcome {
+    let started = Instant::now();
+    if setup.path.as_deref().is_some_and(|p| setup.config.is_ignored(p)) {
+        // `[files] ignore` or the editor's ignore setting covers this note.
+        return Outcome { diagnostics: Vec::new(), language: DocLanguage::Unknown, findings: Vec::new(), text, micros: 0 };
+    }
+    let analysis = match cache {
+        Some(cache) => {
+            let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+            setup.engine.analyse_cached(&text, &mut cache)
+        }
+        None => setup.engine.analyse(&text),
+    };
+    let mut findings = analysis.findings;
+    if let (Some(list), Some(path)) = (&setup.ignore, &setup.path) {
+        list.filter(path, &text, &mut findings);
+    }
+    let index = LineIndex::new(&text);
+    let diagnostics = findings.iter().map(|f| convert::diagnostic(&text, &index, f, enc)).collect();
+    Outcome { diagnostics, language: analysis.language, findings, text: text.clone(), micros: started.elapsed().as_micros() }
+}
+
+impl Backend {
+    fn state(&self) -> MutexGuard<'_, State> {
+        // A panic elsewhere must not take the server down with a poisoned lock.
+        self.inner.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn client(&self) -> &Client {
+        &self.inner.client
+    }
+
+    async fn show_problems(&self, problems: Vec<String>) {
+        for p in problems {
+            self.client().show_message(MessageType::WARNING, format!("cofnod: {p}")).await;
+        }
+    }
+
+    /// Analyses an open document and publishes the result, unless a newer edit
+    /// (generation) arrives first or the document changed meanwhile (version).
+    async fn refresh(&self, uri: Uri, generation: Option<u64>) {
+        let (setup, text, version, cache, enc, trace) = {
+            let mut state = self.state();
+            let Some(doc) = state.docs.get(&uri) else { return };
+            if generation.is_some_and(|g| g != doc.generation) {
+                return;
+            }
+            let (text, version, cache) = (Arc::<str>::from(doc.text.text()), doc.version, doc.cache.clone());
+            let setup = state.setup(&uri);
+            (setup, text, version, cache, state.encoding, state.trace_verbose || state.settings.trace_verbose)
+        };
+        let problems = setup.problems.clone();
+        let outcome = tokio::task::spawn_blocking(move || analyse(&setup, Some(&cache), text, enc)).await;
+        self.show_problems(problems).await;
+        let Ok(outcome) = outcome else {
+            self.client().log_message(MessageType::ERROR, format!("cofnod: the analysis of {} failed", uri.as_str())).await;
+            return;
+        };
+        let current = self.state().docs.get(&uri).map(|d| d.version);
+        if current != Some(version) {
+            return; // Stale: a newer version is on its way.
+        }
+        self.publish(uri, Some(version), outcome, trace).await;
+    }
+
+    async fn publish(&self, uri: Uri, version: Option<i32>, outcome: Outcome, trace: bool) {
+        let count = outcome.diagnostics.len();
+        let mut log = format!("cofnod: {} v{}: {count} findings in {} µs", uri.as_str(), version.unwrap_or(0), outcome.micros);
+        if trace {
+            // Only when the user asked for verbose tracing: the flagged words.
+            for f in &outcome.findings {
+                log.push_str(&format!("\n  {} {:?}", f.rule, &outcome.text[f.start..f.end]));
+            }
+        }
+        self.client().log_message(MessageType::LOG, log).await;
+        let language = language_code(outcome.language).to_string();
+        self.client().publish_diagnostics(uri.clone(), outcome.diagnostics, version).await;
+        self.client().send_notification::<StatusNotification>(StatusParams { uri, language, findings: count }).await;
+    }
+
+    async fn refresh_all(&self) {
+        let uris: Vec<Uri> = self.state().docs.keys().cloned().collect();
+        for uri in uris {
+            self.refresh(uri, None).await;
+        }
+    }
+
+    /// A fresh analysis of an open document's current text (for hover and actions).
+    async fn current(&self, uri: &Uri) -> Option<(Outcome, PositionEncoding, Option<Lang>, Arc<Engine>)> {
+        let (setup, text, cache, enc) = {
+            let mut state = self.state();
+            let doc = state.docs.get(uri)?;
+            let (text, cache) = (Arc::<str>::from(doc.text.text()), doc.cache.clone());
+            (state.setup(uri), text, cache, state.encoding)
+        };
+        let forced = setup.config.settings.message_lang;
+        let engine = setup.engine.clone();
+        let outcome = tokio::task::spawn_blocking(move || analyse(&setup, Some(&cache), text, enc)).await.ok()?;
+        Some((outcome, enc, forced, engine))
+    }
+
+    async fn apply_settings(&self, value: &Value) {
+        let (settings, problems) = ClientSettings::from_json(value);
+        let problems: Vec<String> = {
+            let mut state = self.state();
+            if state.settings != settings {
+                state.settings = settings;
+                state.settings_generation += 1;
+            }
+            problems.into_iter().filter(|p| state.reported.insert(p.clone())).collect()
+        };
+        self.show_problems(problems).await;
+    }
+
+    async fn pull_settings(&self) {
+        let items = vec![ConfigurationItem { scope_uri: None, section: Some("cofnod".to_string()) }];
+        if let Ok(values) = self.client().configuration(items).await {
+            if let Some(v) = values.first().filter(|v| !v.is_null()) {
+                self.apply_settings(v).await;
+            }
+        }
+    }
+
+    fn check_workspace(&self, folder: PathBuf) -> (Vec<(Uri, Outcome)>, usize, usize) {
+        let mut results = Vec::new();
+        let (mut files, mut errors) = (0, 0);
+        let walker = walkdir::WalkDir::new(&folder).sort_by_file_name().into_iter().filter_entry(|e| {
+            e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
+        });
+        for entry in walker.filter_map(Result::ok) {
+            let path = entry.path();
+            let is_note = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("txt"));
+            if !entry.file_type().is_file() || !is_note {
+                continue;
+            }
+            let Some(uri) = Uri::from_file_path(path) else { continue };
+            let (setup, enc, open) = {
+                let mut state = self.state();
+                let open = state.docs.contains_key(&uri);
+                (state.setup(&uri), state.encoding, open)
+            };
+            if open || setup.config.is_ignored(path) {
+                continue; // Open notes are checked as they are typed.
+            }
+            files += 1;
+            match crate::input::read(path) {
+                Ok(decoded) => results.push((uri, analyse(&setup, None, Arc::from(decoded.text), enc))),
+                Err(_) => errors += 1,
+            }
+        }
+        (results, files, errors)
+    }
+}
+
+fn lsp_error(message: impl Into<String>) -> RpcError {
+    RpcError { code: tower_lsp_server::jsonrpc::ErrorCode::InvalidParams, message: message.into().into(), data: None }
+}
+
+#[derive(Deserialize)]
+struct FindingArgs {
+    uri: Uri,
+    rule: String,
+    fingerprint: Option<String>,
+}
+
+/// Adds `rule` to `[rules] disable` in `root/cofnod.toml`, keeping the file's comments
+/// and layout (toml_edit), creating the file if there is none.
+fn disable_in_config(root: &Path, rule: &str) -> Result<PathBuf, String> {
+    let path = Config::find(root).unwrap_or_else(|| root.join(config::FILE_NAME));
+    let source = match std::fs::read_to_string(&path) {
+        Ok(s) => s,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    let mut doc: toml_edit::DocumentMut = source.parse().map_err(|e| format!("{}: {e}", path.display()))?;
+    let rules = doc.entry("rules").or_insert_with(toml_edit::table).as_table_mut().ok_or_else(|| format!("{}: [rules] is not a table", path.display()))?;
+    let disable = rules
+        .entry("disable")
+        .or_insert_with(|| toml_edit::value(toml_edit::Array::new()))
+        .as_array_mut()
+        .ok_or_else(|| format!("{}: rules.disable is not a list", path.display()))?;
+    if !disable.iter().any(|v| v.as_str() == Some(rule)) {
+        disable.push(rule);
+    }
+    std::fs::write(&path, doc.to_string()).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path)
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> RpcResult<InitializeResult> {
+        let utf8 = params
+            .capabilities
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_ref())
+            .is_some_and(|encs| encs.contains(&PositionEncodingKind::UTF8));
+        let mut folders: Vec<PathBuf> =
+            params.workspace_folders.iter().flatten().filter_map(|f| file_path(&f.uri)).collect();
+        #[allow(deprecated)]
+        if folders.is_empty() {
+            folders.extend(params.root_uri.as_ref().and_then(file_path));
+        }
+        {
+            let mut state = self.state();
+            state.encoding = if utf8 { PositionEncoding::Utf8 } else { PositionEncoding::Utf16 };
+            state.folders = folders;
+            state.supports_configuration =
+                params.capabilities.workspace.as_ref().and_then(|w| w.configuration).unwrap_or(false);
+            state.trace_verbose = params.trace == Some(TraceValue::Verbose);
+        }
+        if let Some(options) = &params.initialization_options {
+            self.apply_settings(options).await;
+        }
+        Ok(InitializeResult {
+            server_info: Some(ServerInfo { name: "cofnod".to_string(), version: Some(env!("CARGO_PKG_VERSION").to_string()) }),
+            capabilities: ServerCapabilities {
+                position_encoding: Some(if utf8 { PositionEncodingKind::UTF8 } else { PositionEncodingKind::UTF16 }),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(TextDocumentSyncKind::INCREMENTAL),
+                    save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                    ..TextDocumentSyncOptions::default()
+                })),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                    ..CodeActionOptions::default()
+                })),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: convert::COMMANDS.iter().map(|c| c.to_string()).collect(),
+                    ..ExecuteCommandOptions::default()
+                }),
+                workspace: Some(WorkspaceServerCapabilities {
+                    workspace_folders: Some(WorkspaceFoldersServerCapabilities { supported: Some(true), change_notifications: Some(OneOf::Left(true)) }),
+                    file_operations: None,
+                }),
+                ..ServerCapabilities::default()
+            },
+            ..InitializeResult::default()
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        let pull = self.state().supports_configuration;
+        if pull {
+            self.pull_settings().await;
+            self.refresh_all().await;
+        }
+    }
+
+    async fn shutdown(&self) -> RpcResult<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let generation = {
+            let mut state = self.state();
+            let generation = state.docs.get(&doc.uri).map_or(0, |d| d.generation + 1);
+            let open = OpenDoc { text: DocumentText::new(&doc.text), version: doc.version, generation, cache: Arc::default() };
+            state.docs.insert(doc.uri.clone(), open);
+            generation
+        };
+        self.refresh(doc.uri, Some(generation)).await;
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        // Edits are applied here, before any `.await`, so they keep the client's order.
+        let (generation, delay, problems) = {
+            let mut state = self.state();
+            let enc = state.encoding;
+            let delay = state.settings.debounce();
+            let Some(doc) = state.docs.get_mut(&uri) else { return };
+            let mut problems = Vec::new();
+            for change in &params.content_changes {
+                match change.range {
+                    None => doc.text.replace_all(&change.text),
+                    Some(r) => {
+                        let p = |p: Position| TextPosition { line: p.line, character: p.character };
+                        if let Err(e) = doc.text.edit(p(r.start), p(r.end), &change.text, enc) {
+                            problems.push(format!("cofnod: ignored an edit to {}: {e}", uri.as_str()));
+                        }
+                    }
+                }
+            }
+            doc.version = params.text_document.version;
+            doc.generation += 1;
+            (doc.generation, delay, problems)
+        };
+        for p in problems {
+            self.client().log_message(MessageType::WARNING, p).await;
+        }
+        let this = self.clone();
+        tokio::spawn(async move {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            this.refresh(uri, Some(generation)).await;
+        });
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        let name = params.text_document.uri.path().as_str().rsplit('/').next().unwrap_or_default().to_string();
+        if name == config::FILE_NAME || name == crate::ignored::FILE_NAME {
+            {
+                let mut state = self.state();
+                state.engines.clear();
+                state.ignore_lists.clear();
+            }
+            self.refresh_all().await;
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        self.state().docs.remove(&uri);
+        self.client().publish_diagnostics(uri, Vec::new(), None).await;
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let pushed = params.settings.as_object().is_some_and(|m| !m.is_empty());
+        if pushed {
+            self.apply_settings(&params.settings).await;
+        } else if self.state().supports_configuration {
+            self.pull_settings().await;
+        }
+        self.refresh_all().await;
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        let mut state = self.state();
+        let removed: Vec<PathBuf> = params.event.removed.iter().filter_map(|f| file_path(&f.uri)).collect();
+        state.folders.retain(|f| !removed.contains(f));
+        state.folders.extend(params.event.added.iter().filter_map(|f| file_path(&f.uri)));
+        state.engines.clear();
+    }
+
+    async fn hover(&self, params: HoverParams) -> RpcResult<Option<Hover>> {
+        let pos = params.text_document_position_params;
+        let Some((outcome, enc, forced, engine)) = self.current(&pos.text_document.uri).await else { return Ok(None) };
+        let index = LineIndex::new(&outcome.text);
+        let Some(offset) = index.offset_of(LspPosition { line: pos.position.line, character: pos.position.character }, enc) else {
+            return Ok(None);
+        };
+        let here: Vec<&Finding> = outcome.findings.iter().filter(|f| f.start <= offset && offset < f.end).collect();
+        if here.is_empty() {
+            return Ok(None);
+        }
+        let start = here.iter().map(|f| f.start).min().unwrap_or(offset);
+        let end = here.iter().map(|f| f.end).max().unwrap_or(offset);
+        Ok(Some(Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: convert::hover_markdown(engine.rules(), &here, forced),
+            }),
+            range: Some(convert::range(&index, start, end, enc)),
+        }))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> RpcResult<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let Some((outcome, enc, forced, _)) = self.current(&uri).await else { return Ok(None) };
+        let index = LineIndex::new(&outcome.text);
+        let offset = |p: Position| index.offset_of(LspPosition { line: p.line, character: p.character }, enc);
+        let (Some(from), Some(to)) = (offset(params.range.start), offset(params.range.end)) else { return Ok(None) };
+        let mut actions = Vec::new();
+        for f in outcome.findings.iter().filter(|f| f.start <= to && from <= f.end) {
+            let for_finding = convert::code_actions(&uri, &outcome.text, &index, f, enc, forced);
+            actions.extend(for_finding.into_iter().map(CodeActionOrCommand::CodeAction));
+        }
+        Ok(Some(actions))
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> RpcResult<Option<Value>> {
+        let arg = |i: usize| params.arguments.get(i).cloned().unwrap_or(Value::Null);
+        match params.command.as_str() {
+            CMD_EXPLAIN => {
+                let id = arg(0).as_str().map(str::to_string).ok_or_else(|| lsp_error("explain needs a category or rule id"))?;
+                let lang = arg(1).as_str().and_then(Lang::parse).unwrap_or(Lang::En);
+                let book = crate::rulebook::RuleBook::embedded();
+                let category = Category::from_id(id.split('/').next().unwrap_or_default())
+                    .filter(|_| !id.contains('/') || book.terms_with_rule(&id).next().is_some())
+                    .ok_or_else(|| lsp_error(format!("no check or rule called \"{id}\"")))?;
+                let mut markdown = String::new();
+                if id.contains('/') {
+                    let words: Vec<String> = book.terms_with_rule(&id).flat_map(|(_, t)| t.phrases.clone()).collect();
+                    markdown.push_str(&format!("`{id}`: {}\n\n", words.join(", ")));
+                }
+                markdown.push_str(&convert::explanation_markdown(&book, category, lang));
+                let title = book.messages.explanation(category, lang).title.clone();
+                Ok(Some(json!({ "title": title, "markdown": markdown })))
+            }
+            CMD_IGNORE => {
+                let args: FindingArgs = serde_json::from_value(arg(0)).map_err(|e| lsp_error(format!("ignoreFinding: {e}")))?;
+                let fingerprint = args.fingerprint.ok_or_else(|| lsp_error("ignoreFinding needs a fingerprint"))?;
+                let path = file_path(&args.uri).ok_or_else(|| lsp_error("only files on disk can have ignored findings"))?;
+                let result = {
+                    let mut state = self.state();
+                    let root = state.root_of(&path).ok_or_else(|| lsp_error("the file has no folder"))?;
+                    let mut list = IgnoreList::load(&root).map_err(lsp_error)?;
+                    list.add(&path, &args.rule, &fingerprint).map_err(lsp_error)?;
+                    let stamp = modified(&IgnoreList::path_in(&root));
+                    state.ignore_lists.insert(root, (stamp, Arc::new(list)));
+                    Ok::<_, RpcError>(())
+                };
+                result?;
+                self.refresh(args.uri, None).await;
+                Ok(None)
+            }
+            CMD_DISABLE_RULE => {
+                let args: FindingArgs = serde_json::from_value(arg(0)).map_err(|e| lsp_error(format!("disableRule: {e}")))?;
+                if !config::is_known_id(&args.rule) {
+                    return Err(lsp_error(format!("\"{}\" is not a category or rule id", args.rule)));
+                }
+                let path = file_path(&args.uri).ok_or_else(|| lsp_error("only files in a folder can have workspace settings"))?;
+                {
+                    let mut state = self.state();
+                    let root = state.root_of(&path).ok_or_else(|| lsp_error("the file has no folder"))?;
+                    disable_in_config(&root, &args.rule).map_err(lsp_error)?;
+                    state.engines.clear();
+                }
+                self.refresh_all().await;
+                Ok(None)
+            }
+            CMD_CHECK_WORKSPACE => {
+                let folder = match arg(0).as_str() {
+                    Some(s) => s.parse::<Uri>().ok().as_ref().and_then(file_path),
+                    None => self.state().folders.first().cloned(),
+                };
+                let folder = folder.filter(|f| f.is_dir()).ok_or_else(|| lsp_error("checkWorkspace needs a workspace folder"))?;
+                let this = self.clone();
+                let (results, files, errors) =
+                    tokio::task::spawn_blocking(move || this.check_workspace(folder)).await.map_err(|_| lsp_error("the check failed"))?;
+                let mut findings = 0;
+                for (uri, outcome) in results {
+                    findings += outcome.diagnostics.len();
+                    self.client().publish_diagnostics(uri, outcome.diagnostics, None).await;
+                }
+                Ok(Some(json!({ "files": files, "findings": findings, "errors": errors })))
+            }
+            other => Err(lsp_error(format!("unknown command \"{other}\""))),
+        }
+    }
+}
