@@ -15,6 +15,7 @@ mod convert;
 mod server;
 mod settings;
 pub mod text;
+mod transport;
 
 pub use convert::COMMANDS;
 pub use settings::{ClientSettings, DEFAULT_DEBOUNCE_MS};

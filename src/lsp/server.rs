@@ -16,6 +16,7 @@ use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 use super::convert::{self, CMD_CHECK_WORKSPACE, CMD_DISABLE_RULE, CMD_EXPLAIN, CMD_IGNORE};
 use super::settings::ClientSettings;
 use super::text::{DocumentText, TextPosition};
+use super::transport;
 use crate::config::{self, Config};
 use crate::engine::{AnalysisCache, Engine};
 use crate::finding::{Category, Finding};
@@ -88,7 +89,7 @@ pub struct Backend {
 }
 
 pub async fn serve() {
-    let (service, socket) = LspService::new(|client| Backend {
+    let (service, socket) = LspService::build(|client| Backend {
         inner: Arc::new(Inner {
             client,
             state: Mutex::new(State {
@@ -104,8 +105,13 @@ pub async fn serve() {
                 trace_verbose: false,
             }),
         }),
-    });
-    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
+    })
+    .custom_method(transport::MALFORMED, Backend::malformed)
+    .finish();
+    // The server reads through a guard that drops malformed frames (see transport.rs).
+    let (guard_end, server_end) = tokio::io::duplex(1 << 16);
+    tokio::spawn(transport::sanitise(tokio::io::stdin(), guard_end));
+    Server::new(server_end, tokio::io::stdout(), socket).serve(service).await;
 }
 
 fn file_path(uri: &Uri) -> Option<PathBuf> {
@@ -242,6 +248,11 @@ impl Backend {
         &self.inner.client
     }
 
+    async fn malformed(&self, params: Value) {
+        let problem = params.get("problem").and_then(Value::as_str).unwrap_or("a malformed message");
+        self.client().log_message(MessageType::WARNING, format!("cofnod: ignored {problem}")).await;
+    }
+
     async fn show_problems(&self, problems: Vec<String>) {
         for p in problems {
             self.client().show_message(MessageType::WARNING, format!("cofnod: {p}")).await;
@@ -333,9 +344,11 @@ impl Backend {
         }
     }
 
-    fn check_workspace(&self, folder: PathBuf) -> (Vec<(Uri, Outcome)>, usize, usize) {
+    /// Analyses every note under `folder`. Notes open in the editor are counted with
+    /// their current text but not republished (their diagnostics are live already).
+    fn check_workspace(&self, folder: PathBuf) -> (Vec<(Uri, Outcome)>, usize, usize, usize) {
         let mut results = Vec::new();
-        let (mut files, mut errors) = (0, 0);
+        let (mut files, mut errors, mut open_findings) = (0, 0, 0);
         let walker = walkdir::WalkDir::new(&folder).sort_by_file_name().into_iter().filter_entry(|e| {
             e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
         });
@@ -346,21 +359,25 @@ impl Backend {
                 continue;
             }
             let Some(uri) = Uri::from_file_path(path) else { continue };
-            let (setup, enc, open) = {
+            let (setup, enc, open_text) = {
                 let mut state = self.state();
-                let open = state.docs.contains_key(&uri);
-                (state.setup(&uri), state.encoding, open)
+                let open_text = state.docs.get(&uri).map(|d| Arc::<str>::from(d.text.text()));
+                (state.setup(&uri), state.encoding, open_text)
             };
-            if open || setup.config.is_ignored(path) {
-                continue; // Open notes are checked as they are typed.
+            if setup.config.is_ignored(path) {
+                continue;
             }
             files += 1;
+            if let Some(text) = open_text {
+                open_findings += analyse(&setup, None, text, enc).findings.len();
+                continue;
+            }
             match crate::input::read(path) {
                 Ok(decoded) => results.push((uri, analyse(&setup, None, Arc::from(decoded.text), enc))),
                 Err(_) => errors += 1,
             }
         }
-        (results, files, errors)
+        (results, files, errors, open_findings)
     }
 }
 
@@ -642,9 +659,8 @@ impl LanguageServer for Backend {
                 };
                 let folder = folder.filter(|f| f.is_dir()).ok_or_else(|| lsp_error("checkWorkspace needs a workspace folder"))?;
                 let this = self.clone();
-                let (results, files, errors) =
+                let (results, files, errors, mut findings) =
                     tokio::task::spawn_blocking(move || this.check_workspace(folder)).await.map_err(|_| lsp_error("the check failed"))?;
-                let mut findings = 0;
                 for (uri, outcome) in results {
                     findings += outcome.diagnostics.len();
                     self.client().publish_diagnostics(uri, outcome.diagnostics, None).await;
