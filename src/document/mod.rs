@@ -56,49 +56,45 @@ impl<'t> Document<'t> {
         Document::build_with(text, labels, Detection::Fixed(lang))
     }
 
-    fn build_with(text: &'t str, labels: &LabelTable, detection: Detection) -> Document<'t> {
-        let blocks = blocks::parse_blocks(text, labels);
-        let mut quotes = Vec::new();
-        for block in &blocks {
-            quotes::find_quotes(text, block.start..block.end, &mut quotes);
-        }
-        // Quotes come in text order and do not overlap: find the last one starting
-        // at or before `s`.
-        let in_quote = |s: usize, e: usize| {
-            let i = quotes.partition_point(|q| q.start <= s);
-            i > 0 && e <= quotes[i - 1].end
-        };
+    /// A document of only the blocks that `plan` wants (see `BlockPlan`); the
+    /// language of the whole text is still decided from every block.
+    pub fn build_planned(text: &'t str, labels: &LabelTable, detector: &LanguageDetector, plan: &mut dyn BlockPlan) -> Document<'t> {
+        Document::build_planned_with(text, labels, Detection::Auto(detector), plan)
+    }
 
-        // Sentences, their words, and a language for those that show one.
-        struct Draft {
-            start: usize,
-            end: usize,
-            block: usize,
-            words: Vec<(usize, usize)>,
-            lang: Option<Lang>,
-        }
-        let mut drafts: Vec<Draft> = Vec::new();
-        let mut block_sentences = Vec::with_capacity(blocks.len());
+    fn build_with(text: &'t str, labels: &LabelTable, detection: Detection) -> Document<'t> {
+        Document::build_planned_with(text, labels, detection, &mut EveryBlock)
+    }
+
+    fn build_planned_with(text: &'t str, labels: &LabelTable, detection: Detection, plan: &mut dyn BlockPlan) -> Document<'t> {
+        let blocks = blocks::parse_blocks(text, labels);
+
+        // Stage 1: each block's sentences, words and languages, unless the plan
+        // already knows the block's language counts.
+        let mut drafts: Vec<Option<BlockDraft>> = Vec::with_capacity(blocks.len());
+        let mut counts = Vec::with_capacity(blocks.len());
         for (bi, block) in blocks.iter().enumerate() {
-            let first = drafts.len();
-            for (start, end) in sentences::split_sentences(text, block) {
-                let words = tokens::word_spans(text, start..end);
-                let lang = match detection {
-                    Detection::Auto(detector) => detect_sentence(text, start, end, &words, &in_quote, detector),
-                    Detection::Fixed(lang) => Some(lang),
-                };
-                drafts.push(Draft { start, end, block: bi, words, lang });
+            match plan.known_counts(text, bi, block) {
+                Some(c) => {
+                    counts.push(c);
+                    drafts.push(None);
+                }
+                None => {
+                    let draft = draft_block(text, bi, block, detection);
+                    let c = draft.counts();
+                    plan.record_counts(bi, c);
+                    counts.push(c);
+                    drafts.push(Some(draft));
+                }
             }
-            block_sentences.push(first..drafts.len());
         }
 
         // Undecided sentences take their block's language, then the document's.
-        let word_count: usize = drafts.iter().map(|d| d.words.len()).sum();
+        let word_count: usize = counts.iter().map(|c| c.words).sum();
         let mut words_by_lang = [0usize; 2];
-        for d in &drafts {
-            if let Some(lang) = d.lang {
-                words_by_lang[lang as usize] += d.words.len();
-            }
+        for c in &counts {
+            words_by_lang[0] += c.decided[0];
+            words_by_lang[1] += c.decided[1];
         }
         // A note of only short lines ("Case closed.") shows no language sentence by
         // sentence; the whole text may still.
@@ -114,22 +110,29 @@ impl<'t> Document<'t> {
         let document_lang = if words_by_lang[1] > words_by_lang[0] { Lang::Cy } else { Lang::En };
         let language = doc_language(words_by_lang);
 
-        let mut sentences_out = Vec::with_capacity(drafts.len());
-        let mut token_list = Vec::with_capacity(word_count + word_count / 8);
-        let mut forms = tokens::Forms::with_capacity(word_count * 2, text.len() * 2);
-        for range in &block_sentences {
-            let mut block_words = [0usize; 2];
-            for d in &drafts[range.clone()] {
-                if let Some(lang) = d.lang {
-                    block_words[lang as usize] += d.words.len();
-                }
+        // Stage 2: tokens and match forms for the blocks the plan wants.
+        let mut block_sentences = Vec::with_capacity(blocks.len());
+        let mut sentences_out = Vec::new();
+        let mut quotes = Vec::new();
+        let wanted: Vec<bool> = (0..blocks.len()).map(|bi| plan.wanted(bi, document_lang)).collect();
+        let wanted_words: usize = (0..blocks.len()).filter(|&bi| wanted[bi]).map(|bi| counts[bi].words).sum();
+        let mut token_list = Vec::with_capacity(wanted_words + wanted_words / 8);
+        let mut forms = tokens::Forms::with_capacity(wanted_words * 2, text.len() * 2);
+        for (bi, block) in blocks.iter().enumerate() {
+            let first = sentences_out.len();
+            if !wanted[bi] {
+                block_sentences.push(first..first);
+                continue;
             }
-            let block_lang = match block_words {
+            let draft = drafts[bi].take().unwrap_or_else(|| draft_block(text, bi, block, detection));
+            let in_quote = |s: usize, e: usize| draft.in_quote(s, e);
+            let c = draft.counts();
+            let block_lang = match c.decided {
                 [0, 0] => document_lang,
                 [en, cy] if cy > en => Lang::Cy,
                 _ => Lang::En,
             };
-            for d in &drafts[range.clone()] {
+            for d in &draft.sentences {
                 let lang = d.lang.unwrap_or(block_lang);
                 let first_token = token_list.len();
                 for &(ws, we) in &d.words {
@@ -155,9 +158,11 @@ impl<'t> Document<'t> {
                     tokens: first_token..token_list.len(),
                     lang,
                     lang_decided: d.lang.is_some(),
-                    block: d.block,
+                    block: bi,
                 });
             }
+            quotes.extend_from_slice(&draft.quotes);
+            block_sentences.push(first..sentences_out.len());
         }
 
         Document { text, blocks, block_sentences, sentences: sentences_out, tokens: token_list, forms, quotes, language }
@@ -192,6 +197,84 @@ impl<'t> Document<'t> {
 enum Detection<'d> {
     Auto(&'d LanguageDetector),
     Fixed(Lang),
+}
+
+/// Words in a block, and how many are in sentences decided as English and as Welsh.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BlockCounts {
+    pub decided: [usize; 2],
+    pub words: usize,
+}
+
+/// Lets a caller that remembers earlier analyses (the language server's paragraph
+/// cache) skip work: blocks whose counts it knows are not re-read for language, and
+/// blocks it does not want are not tokenised. The document's language is decided
+/// from all blocks either way, so what is built is what a full build would give.
+pub trait BlockPlan {
+    /// The counts of block `index`, if known from an earlier build.
+    fn known_counts(&mut self, _text: &str, _index: usize, _block: &Block) -> Option<BlockCounts> {
+        None
+    }
+    /// The counts of block `index`, found in this build.
+    fn record_counts(&mut self, _index: usize, _counts: BlockCounts) {}
+    /// Should block `index` be built, given the document's language? (Asked once
+    /// per block, in order, after all counts are in.)
+    fn wanted(&mut self, _index: usize, _document_lang: Lang) -> bool {
+        true
+    }
+}
+
+/// The plan of a plain build: every block, nothing known.
+pub struct EveryBlock;
+
+impl BlockPlan for EveryBlock {}
+
+/// A sentence before tokenising.
+struct Draft {
+    start: usize,
+    end: usize,
+    words: Vec<(usize, usize)>,
+    lang: Option<Lang>,
+}
+
+/// A block's quotes and draft sentences.
+struct BlockDraft {
+    quotes: Vec<Quote>,
+    sentences: Vec<Draft>,
+}
+
+impl BlockDraft {
+    fn counts(&self) -> BlockCounts {
+        let mut c = BlockCounts::default();
+        for d in &self.sentences {
+            c.words += d.words.len();
+            if let Some(lang) = d.lang {
+                c.decided[lang as usize] += d.words.len();
+            }
+        }
+        c
+    }
+
+    /// Is `s..e` inside one of the block's quotes? (Quotes are in text order and do
+    /// not overlap: find the last one starting at or before `s`.)
+    fn in_quote(&self, s: usize, e: usize) -> bool {
+        let i = self.quotes.partition_point(|q| q.start <= s);
+        i > 0 && e <= self.quotes[i - 1].end
+    }
+}
+
+fn draft_block(text: &str, _index: usize, block: &Block, detection: Detection) -> BlockDraft {
+    let mut draft = BlockDraft { quotes: Vec::new(), sentences: Vec::new() };
+    quotes::find_quotes(text, block.start..block.end, &mut draft.quotes);
+    for (start, end) in sentences::split_sentences(text, block) {
+        let words = tokens::word_spans(text, start..end);
+        let lang = match detection {
+            Detection::Auto(detector) => detect_sentence(text, start, end, &words, &|s, e| draft.in_quote(s, e), detector),
+            Detection::Fixed(lang) => Some(lang),
+        };
+        draft.sentences.push(Draft { start, end, words, lang });
+    }
+    draft
 }
 
 fn detect_sentence(
