@@ -349,6 +349,10 @@ impl Backend {
     fn check_workspace(&self, folder: PathBuf) -> (Vec<(Uri, Outcome)>, usize, usize, usize) {
         let mut results = Vec::new();
         let (mut files, mut errors, mut open_findings) = (0, 0, 0);
+        // Open notes by path: clients spell URIs differently ("Si%c3%a2n" and
+        // "Si%C3%A2n"), so a URI built here may not equal the one a note was opened by.
+        let open: HashMap<PathBuf, Uri> =
+            self.state().docs.keys().filter_map(|uri| file_path(uri).map(|p| (p, uri.clone()))).collect();
         let walker = walkdir::WalkDir::new(&folder).sort_by_file_name().into_iter().filter_entry(|e| {
             e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
         });
@@ -358,7 +362,7 @@ impl Backend {
             if !entry.file_type().is_file() || !is_note {
                 continue;
             }
-            let Some(uri) = Uri::from_file_path(path) else { continue };
+            let Some(uri) = open.get(path).cloned().or_else(|| Uri::from_file_path(path)) else { continue };
             let (setup, enc, open_text) = {
                 let mut state = self.state();
                 let open_text = state.docs.get(&uri).map(|d| Arc::<str>::from(d.text.text()));
