@@ -11,6 +11,10 @@
 
 use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 use std::path::{Path, PathBuf};
+#[path = "support/notes.rs"]
+mod notes;
+
+use notes::{mixed_note, Lcg};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -18,36 +22,6 @@ use std::time::Duration;
 fn corpus_texts() -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
     cofnod::corpus::load(&root).expect("corpus loads").into_iter().map(|c| c.text).collect()
-}
-
-/// A small deterministic generator (no dependency needed for a fixed shuffle).
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        ((self.0 >> 33) as usize) % n
-    }
-}
-
-/// A note of about `words` words, alternating English and Welsh paragraphs.
-fn mixed_note(words: usize) -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-    let cases = cofnod::corpus::load(&root).expect("corpus loads");
-    let (en, cy): (Vec<_>, Vec<_>) = cases.iter().partition(|c| c.lang == cofnod::Lang::En);
-    let mut rng = Lcg(2500);
-    let mut note = String::new();
-    let mut count = 0;
-    let mut welsh = false;
-    while count < words {
-        let pool = if welsh { &cy } else { &en };
-        let text = &pool[rng.next(pool.len())].text;
-        count += text.split_whitespace().count();
-        note.push_str(text);
-        note.push_str("\n\n");
-        welsh = !welsh;
-    }
-    note
 }
 
 /// A folder of notes totalling `bytes`, each 3 to 20 KB, built from corpus texts.

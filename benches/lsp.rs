@@ -12,39 +12,14 @@
 
 #[path = "../tests/support/lsp_client.rs"]
 mod lsp_client;
+#[path = "support/notes.rs"]
+mod notes;
 
 use lsp_client::{file_uri, LspClient};
+use notes::{mixed_note, Lcg};
 use serde_json::json;
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        ((self.0 >> 33) as usize) % n
-    }
-}
-
-/// A note of about `words` words, alternating English and Welsh corpus paragraphs
-/// (the same recipe as the engine benchmark).
-fn mixed_note(words: usize) -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-    let cases = cofnod::corpus::load(&root).expect("corpus loads");
-    let (en, cy): (Vec<_>, Vec<_>) = cases.iter().partition(|c| c.lang == cofnod::Lang::En);
-    let mut rng = Lcg(2500);
-    let (mut note, mut count, mut welsh) = (String::new(), 0, false);
-    while count < words {
-        let pool = if welsh { &cy } else { &en };
-        let text = &pool[rng.next(pool.len())].text;
-        count += text.split_whitespace().count();
-        note.push_str(text);
-        note.push_str("\n\n");
-        welsh = !welsh;
-    }
-    note
-}
 
 fn percentile(samples: &mut [Duration], p: f64) -> Duration {
     samples.sort();

@@ -224,10 +224,11 @@ impl AnalysisCache {
             .collect();
         self.built = vec![false; n];
         self.reused = (0..n).map(|i| self.findings.get(&(self.findings_keys[i], document_lang)).cloned()).collect();
-        for i in 0..n {
+        // A re-checked block, and (as context) the next block with words.
+        for (i, following) in next.into_iter().enumerate() {
             if self.reused[i].is_none() {
                 self.built[i] = true;
-                if let Some(j) = next[i] {
+                if let Some(j) = following {
                     self.built[j] = true;
                 }
             }

@@ -94,7 +94,7 @@ fn neovim_shows_the_finding_and_applies_the_quick_fix() {
     assert!(status.success(), "nvim exited with {status}\n{report}");
 
     let lines: Vec<&str> = stdout.lines().filter_map(|l| l.strip_prefix("cofnod-e2e: ")).collect();
-    let has = |want: &str| lines.iter().any(|l| *l == want);
+    let has = |want: &str| lines.contains(&want);
     let starts = |want: &str| lines.iter().any(|l| l.starts_with(want));
     // Neovim 0.7 speaks UTF-16 to the server; 0.10 and later offer UTF-8, which it takes.
     assert!(
