@@ -162,10 +162,9 @@ pub struct AnalysisCache {
     engine: Option<u64>,
     counts: HashMap<u64, BlockCounts>,
     findings: HashMap<(u64, Lang), Vec<Finding>>,
-    /// This build, per block: its key, start, counts, findings key, whether it is
+    /// This build, per block: its key, counts, findings key, whether it is
     /// built, and its cached findings if they are reused.
     keys: Vec<u64>,
-    starts: Vec<usize>,
     block_counts: Vec<BlockCounts>,
     findings_keys: Vec<u64>,
     built: Vec<bool>,
@@ -193,7 +192,6 @@ fn block_key(text: &str, block: &Block) -> u64 {
 impl AnalysisCache {
     fn begin(&mut self) {
         self.keys.clear();
-        self.starts.clear();
         self.block_counts.clear();
         self.findings_keys.clear();
         self.built.clear();
@@ -251,7 +249,7 @@ impl AnalysisCache {
         self.last_reused = 0;
         self.last_blocks = n;
         for (bi, fresh) in by_block.into_iter().enumerate() {
-            let start = self.starts[bi];
+            let start = doc.blocks[bi].start;
             // A block built only as context for the one before keeps its cached
             // findings: its own next block may not have been built.
             let relative: Vec<Finding> = match self.reused[bi].take() {
@@ -277,7 +275,6 @@ impl BlockPlan for AnalysisCache {
         debug_assert_eq!(index, self.keys.len());
         let key = block_key(text, block);
         self.keys.push(key);
-        self.starts.push(block.start);
         let known = self.counts.get(&key).copied();
         self.block_counts.push(known.unwrap_or_default());
         known

@@ -57,6 +57,33 @@ fn finish(text: String, encoding: &'static str) -> Result<Decoded, InputError> {
     Ok(Decoded { text, encoding })
 }
 
+/// Is this a note cofnod checks (`.txt` or `.md`, any case)?
+pub fn is_note(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("md"))
+}
+
+/// The files under `dir`, sorted, skipping hidden folders and files (`.git`,
+/// `.cofnod`): notes first in the pair, and how many other files were passed over.
+pub fn notes_under(dir: &Path) -> (Vec<std::path::PathBuf>, usize) {
+    let walker = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| {
+        e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
+    });
+    let (mut notes, mut others) = (Vec::new(), 0);
+    for entry in walker.filter_map(Result::ok) {
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        if is_note(entry.path()) {
+            notes.push(entry.into_path());
+        } else {
+            others += 1;
+        }
+    }
+    (notes, others)
+}
+
 pub fn read(path: &Path) -> Result<Decoded, InputError> {
     let bytes = std::fs::read(path).map_err(|e| InputError::Unreadable(e.kind().to_string()))?;
     decode(&bytes)

@@ -36,12 +36,6 @@ impl Target {
     }
 }
 
-fn is_note(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("md"))
-}
-
 /// Expands folders into the notes they contain, sorted, skipping hidden folders.
 fn collect(paths: &[PathBuf], skipped: &mut usize) -> Vec<Target> {
     let mut targets = Vec::new();
@@ -49,20 +43,10 @@ fn collect(paths: &[PathBuf], skipped: &mut usize) -> Vec<Target> {
         if path.as_os_str() == "-" {
             targets.push(Target::Stdin);
         } else if path.is_dir() {
-            let walker = walkdir::WalkDir::new(path).sort_by_file_name().into_iter().filter_entry(|e| {
-                e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
-            });
-            for entry in walker.filter_map(Result::ok) {
-                if entry.file_type().is_dir() {
-                    continue;
-                }
-                if is_note(entry.path()) {
-                    targets.push(Target::File(entry.into_path(), true));
-                } else {
-                    *skipped += 1;
-                }
-            }
-        } else if is_note(path) {
+            let (notes, others) = input::notes_under(path);
+            targets.extend(notes.into_iter().map(|p| Target::File(p, true)));
+            *skipped += others;
+        } else if input::is_note(path) {
             targets.push(Target::File(path.clone(), false));
         } else {
             eprintln!("cofnod: {}: skipped (cofnod checks .txt and .md files)", path.display());

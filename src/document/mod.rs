@@ -80,7 +80,7 @@ impl<'t> Document<'t> {
                     drafts.push(None);
                 }
                 None => {
-                    let draft = draft_block(text, bi, block, detection);
+                    let draft = draft_block(text, block, detection);
                     let c = draft.counts();
                     plan.record_counts(bi, c);
                     counts.push(c);
@@ -124,7 +124,7 @@ impl<'t> Document<'t> {
                 block_sentences.push(first..first);
                 continue;
             }
-            let draft = drafts[bi].take().unwrap_or_else(|| draft_block(text, bi, block, detection));
+            let draft = drafts[bi].take().unwrap_or_else(|| draft_block(text, block, detection));
             let in_quote = |s: usize, e: usize| draft.in_quote(s, e);
             let c = draft.counts();
             let block_lang = match c.decided {
@@ -263,7 +263,7 @@ impl BlockDraft {
     }
 }
 
-fn draft_block(text: &str, _index: usize, block: &Block, detection: Detection) -> BlockDraft {
+fn draft_block(text: &str, block: &Block, detection: Detection) -> BlockDraft {
     let mut draft = BlockDraft { quotes: Vec::new(), sentences: Vec::new() };
     quotes::find_quotes(text, block.start..block.end, &mut draft.quotes);
     for (start, end) in sentences::split_sentences(text, block) {

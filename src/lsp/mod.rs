@@ -17,8 +17,6 @@ mod settings;
 pub mod text;
 mod transport;
 
-pub use convert::COMMANDS;
-pub use settings::{ClientSettings, DEFAULT_DEBOUNCE_MS};
 
 /// Serves the protocol on stdin/stdout until the client says `exit`. Returns the
 /// process exit code.

@@ -125,10 +125,6 @@ fn modified(path: &Path) -> Option<SystemTime> {
     std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
-fn language_code(l: DocLanguage) -> &'static str {
-    l.code()
-}
-
 impl State {
     /// The workspace folder holding `path`, if any (the deepest, if nested).
     fn folder_of(&self, path: &Path) -> Option<PathBuf> {
@@ -296,7 +292,7 @@ impl Backend {
             }
         }
         self.client().log_message(MessageType::LOG, log).await;
-        let language = language_code(outcome.language).to_string();
+        let language = outcome.language.code().to_string();
         self.client().publish_diagnostics(uri.clone(), outcome.diagnostics, version).await;
         self.client().send_notification::<StatusNotification>(StatusParams { uri, language, findings: count }).await;
     }
@@ -353,15 +349,8 @@ impl Backend {
         // "Si%C3%A2n"), so a URI built here may not equal the one a note was opened by.
         let open: HashMap<PathBuf, Uri> =
             self.state().docs.keys().filter_map(|uri| file_path(uri).map(|p| (p, uri.clone()))).collect();
-        let walker = walkdir::WalkDir::new(&folder).sort_by_file_name().into_iter().filter_entry(|e| {
-            e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
-        });
-        for entry in walker.filter_map(Result::ok) {
-            let path = entry.path();
-            let is_note = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("txt"));
-            if !entry.file_type().is_file() || !is_note {
-                continue;
-            }
+        for path in crate::input::notes_under(&folder).0 {
+            let path = path.as_path();
             let Some(uri) = open.get(path).cloned().or_else(|| Uri::from_file_path(path)) else { continue };
             let (setup, enc, open_text) = {
                 let mut state = self.state();
