@@ -10,6 +10,7 @@ pub mod language;
 pub mod position;
 pub mod ignored;
 pub mod lsp;
+pub mod models;
 pub mod rulebook;
 pub mod suppression;
 pub mod welsh;

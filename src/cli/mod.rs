@@ -2,6 +2,7 @@
 
 mod check;
 mod explain;
+mod models;
 mod report;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -62,6 +63,14 @@ enum Command {
         #[arg(long, hide = true)]
         stdio: bool,
     },
+    /// Install, list, verify or remove the optional on-device models.
+    Models {
+        #[command(subcommand)]
+        command: models::ModelsCommand,
+        /// The models directory (default: COFNOD_MODELS_DIR, else the data folder).
+        #[arg(long, value_name = "DIR", global = true)]
+        models_dir: Option<PathBuf>,
+    },
     /// Measure the rules on a labelled corpus (see corpus/README.md).
     Corpus {
         /// The corpus folder, holding en/ and cy/.
@@ -93,6 +102,9 @@ pub fn run() -> i32 {
         Command::Explain { id, lang } => explain::run(&id, lang),
         Command::Lsp { .. } => crate::lsp::run(),
         Command::Corpus { dir, rules, misses } => corpus(&dir, &rules, misses),
+        Command::Models { command, models_dir } => {
+            models::run(command, &crate::models::store::models_dir(models_dir.as_deref(), None))
+        }
     }
 }
 

