@@ -181,6 +181,15 @@ pub struct Report {
 }
 
 pub fn evaluate(engine: &Engine, cases: &[Case]) -> Report {
+    evaluate_by(&|text| engine.analyse(text).findings, cases)
+}
+
+/// As `evaluate`, for the rules and the models together.
+pub fn evaluate_with_models(engine: &Engine, models: &crate::models::Models, cases: &[Case]) -> Report {
+    evaluate_by(&|text| engine.analyse_with_models(text, models).findings, cases)
+}
+
+pub fn evaluate_by(analyse: &dyn Fn(&str) -> Vec<crate::finding::Finding>, cases: &[Case]) -> Report {
     let mut counts: BTreeMap<(Lang, Category), Counts> = BTreeMap::new();
     let mut by_split: BTreeMap<(Split, Lang, Category), Counts> = BTreeMap::new();
     let mut misses = Vec::new();
@@ -191,9 +200,9 @@ pub fn evaluate(engine: &Engine, cases: &[Case]) -> Report {
         if case.expect.is_empty() {
             entry.0 += 1;
         }
-        let analysis = engine.analyse(&case.text);
+        let findings = analyse(&case.text);
         for cat in Category::ALL {
-            let found: Vec<_> = analysis.findings.iter().filter(|f| f.category == cat).collect();
+            let found: Vec<_> = findings.iter().filter(|f| f.category == cat).collect();
             let expected = case.expect.contains(&cat);
             let c = match (expected, !found.is_empty()) {
                 (true, true) => Counts { tp: 1, ..Default::default() },

@@ -9,7 +9,8 @@ use crate::document::{Block, BlockCounts, BlockPlan, Document};
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use crate::suppression;
-use crate::finding::{Finding, Severity};
+use crate::finding::{Category, Finding, Severity, Suggestion};
+use crate::models::{review, Models};
 use crate::language::{DocLanguage, Lang, LanguageDetector};
 use crate::rulebook::{RuleBook, RuleError, RuleSource, ScanScratch};
 
@@ -71,6 +72,57 @@ impl Engine {
         let mut findings = self.check(&doc);
         Self::drop_unchecked(text, &mut findings);
         Analysis { language: doc.language, findings }
+    }
+
+    /// The document model of `text`, as the checks see it (for training and tools).
+    pub fn with_document<R>(&self, text: &str, f: impl FnOnce(&Document) -> R) -> R {
+        f(&Document::build(text, &self.rules.labels, &self.detector))
+    }
+
+    /// Rules, then the models' review of every sentence (`models::review`): what the
+    /// rules found, less the findings the model vetoes, plus sentence-level findings
+    /// the rules missed. If the encoder fails, the rules' findings stand.
+    pub fn analyse_with_models(&self, text: &str, models: &Models) -> Analysis {
+        let doc = Document::build(text, &self.rules.labels, &self.detector);
+        let mut findings = self.check(&doc);
+        self.review_document(&doc, models, &mut findings);
+        Self::drop_unchecked(text, &mut findings);
+        Analysis { language: doc.language, findings }
+    }
+
+    /// The models' review of findings already made by the rules for `text` (by
+    /// `analyse` or `analyse_cached`): the language server publishes the rules'
+    /// findings first and these when the model is done.
+    pub fn review_with_models(&self, text: &str, mut findings: Vec<Finding>, models: &Models) -> Vec<Finding> {
+        let doc = Document::build(text, &self.rules.labels, &self.detector);
+        self.review_document(&doc, models, &mut findings);
+        Self::drop_unchecked(text, &mut findings);
+        findings
+    }
+
+    fn review_document(&self, doc: &Document, models: &Models, findings: &mut Vec<Finding>) {
+        let Ok(scores) = review::score_sentences(models, &models.heads, doc) else { return };
+        let enabled = |cat: Category| {
+            !self.settings.disabled.contains(cat.id()) && !self.settings.disabled.contains(&model_rule(cat))
+        };
+        review::combine(&scores, findings, &models.heads.thresholds, &enabled, &|cat, s, _| self.model_finding(cat, s));
+    }
+
+    fn model_finding(&self, cat: Category, s: &review::SentenceScore) -> Finding {
+        let rule = model_rule(cat);
+        let lang = self.settings.message_lang.unwrap_or(s.lang);
+        let messages = &self.rules.messages;
+        let severity = self.settings.severity.get(&rule).or_else(|| self.settings.severity.get(cat.id()));
+        Finding {
+            category: cat,
+            message: messages.render(cat, lang, "model", &[]),
+            rule,
+            severity: severity.copied().unwrap_or(Severity::Info),
+            start: s.start,
+            end: s.end,
+            lang: s.lang,
+            suggestions: vec![Suggestion { replacement: None, description: messages.render(cat, lang, "prompt", &[]) }],
+        }
     }
 
     /// The findings of a built document (of all its blocks, or of the blocks a plan
@@ -145,6 +197,11 @@ impl Engine {
         Self::drop_unchecked(text, &mut findings);
         Analysis { language: doc.language, findings }
     }
+}
+
+/// The rule id of a category's model findings, e.g. `vague/model`.
+pub fn model_rule(cat: Category) -> String {
+    format!("{}/model", cat.id())
 }
 
 /// Per-document memory of earlier analyses (see `Engine::analyse_cached`): block

@@ -6,7 +6,7 @@ mod models;
 mod report;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A local, private writing helper for social care case recording, in English and Welsh.
 /// Nothing leaves your machine.
@@ -82,6 +82,25 @@ enum Command {
         /// Also list the cases the rules get wrong (train and validation splits only).
         #[arg(long)]
         misses: bool,
+        /// Use the installed models too (auto), or the rules alone (off).
+        #[arg(long, value_enum, default_value = "off")]
+        models: crate::models::ModelUse,
+        /// The models directory.
+        #[arg(long, value_name = "DIR")]
+        models_dir: Option<PathBuf>,
+    },
+    /// Train the classifier heads on the corpus (needs the encoder installed) and
+    /// write them to models/heads.safetensors and models/heads.toml.
+    Train {
+        /// The corpus folder, holding en/ and cy/.
+        #[arg(long, default_value = "corpus")]
+        corpus: PathBuf,
+        /// Where to write the heads (the repository's models/ folder; rebuild after).
+        #[arg(long, default_value = "models")]
+        out: PathBuf,
+        /// The models directory.
+        #[arg(long, value_name = "DIR")]
+        models_dir: Option<PathBuf>,
     },
 }
 
@@ -101,19 +120,49 @@ pub fn run() -> i32 {
         }
         Command::Explain { id, lang } => explain::run(&id, lang),
         Command::Lsp { .. } => crate::lsp::run(),
-        Command::Corpus { dir, rules, misses } => corpus(&dir, &rules, misses),
+        Command::Corpus { dir, rules, misses, models, models_dir } => {
+            corpus(&dir, &rules, misses, models, models_dir.as_deref())
+        }
+        Command::Train { corpus, out, models_dir } => train(&corpus, &out, models_dir.as_deref()),
         Command::Models { command, models_dir } => {
             models::run(command, &crate::models::store::models_dir(models_dir.as_deref(), None))
         }
     }
 }
 
-fn corpus(dir: &std::path::Path, rules: &[PathBuf], misses: bool) -> i32 {
+fn train(corpus: &Path, out: &Path, models_dir: Option<&Path>) -> i32 {
+    let result = (|| -> Result<(), String> {
+        let cases = crate::corpus::load(corpus)?;
+        let models = crate::models::Models::load(&crate::models::store::models_dir(models_dir, None)).map_err(|e| e.to_string())?;
+        let engine = crate::Engine::new();
+        let trained = crate::models::train::train(&engine, &models, &cases, &mut |m| eprintln!("cofnod: {m}"))?;
+        crate::models::train::write(&trained, out).map_err(|e| format!("{}: {e}", out.display()))?;
+        print!("{}", trained.report);
+        println!("wrote {0}/heads.safetensors and {0}/heads.toml; rebuild cofnod to embed them", out.display());
+        Ok(())
+    })();
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("cofnod: {e}");
+            2
+        }
+    }
+}
+
+fn corpus(dir: &Path, rules: &[PathBuf], misses: bool, models: crate::models::ModelUse, models_dir: Option<&Path>) -> i32 {
     let result = (|| -> Result<(), String> {
         let cases = crate::corpus::load(dir)?;
         let sources = crate::config::read_rule_files(rules).map_err(|e| e.to_string())?;
         let engine = crate::Engine::with_rules(&sources, Default::default()).map_err(|e| e.to_string())?;
-        let report = crate::corpus::evaluate(&engine, &cases);
+        let report = match models {
+            crate::models::ModelUse::Off => crate::corpus::evaluate(&engine, &cases),
+            crate::models::ModelUse::Auto => {
+                let dir = crate::models::store::models_dir(models_dir, None);
+                let models = crate::models::Models::load(&dir).map_err(|e| e.to_string())?;
+                crate::corpus::evaluate_with_models(&engine, &models, &cases)
+            }
+        };
         print!("{}", report.table());
         if misses {
             print!("{}", report.misses_text(&cases));
