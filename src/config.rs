@@ -14,6 +14,10 @@
 //!
 //! [files]
 //! ignore = ["archive/**", "*.draft.md"]  # globs, relative to this file
+//!
+//! [models]
+//! use = "auto"                        # or "off": rules only
+//! dir = "/srv/cofnod/models"          # where installed models are, relative to this file
 //! ```
 
 use serde::Deserialize;
@@ -38,6 +42,16 @@ struct ConfigSpec {
     messages: MessagesSpec,
     #[serde(default)]
     files: FilesSpec,
+    #[serde(default)]
+    models: ModelsSpec,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelsSpec {
+    #[serde(rename = "use")]
+    use_: Option<crate::models::ModelUse>,
+    dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -72,6 +86,10 @@ pub struct Config {
     pub ignore: IgnoreGlobs,
     /// More such globs, relative to other folders (the editor's `cofnod.ignore`).
     pub extra_ignore: Vec<IgnoreGlobs>,
+    /// `[models] use`: `None` leaves it to the command line or editor (default auto).
+    pub models: Option<crate::models::ModelUse>,
+    /// `[models] dir`, resolved against the file's folder.
+    pub models_dir: Option<PathBuf>,
 }
 
 impl Config {
@@ -172,7 +190,16 @@ impl Config {
         };
         let ignore = IgnoreGlobs::new(base, &spec.files.ignore).map_err(|e| err(format!("files.ignore: {e}")))?;
         let rule_files = spec.rules.files.into_iter().map(|f| base.join(f)).collect();
-        Ok(Config { path: Some(path.to_path_buf()), settings, rule_files, ignore, extra_ignore: Vec::new() })
+        let models_dir = spec.models.dir.map(|d| base.join(d));
+        Ok(Config {
+            path: Some(path.to_path_buf()),
+            settings,
+            rule_files,
+            ignore,
+            extra_ignore: Vec::new(),
+            models: spec.models.use_,
+            models_dir,
+        })
     }
 
     pub fn load(path: &Path) -> Result<Config, ConfigError> {

@@ -7,7 +7,8 @@ use std::process::{Command, Output, Stdio};
 
 fn cofnod() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_cofnod"));
-    c.env("NO_COLOR", "1");
+    // The rules alone: these tests pin exact findings (tests/models.rs covers models).
+    c.env("NO_COLOR", "1").env("COFNOD_MODELS", "off");
     c
 }
 

@@ -2,7 +2,13 @@
 //! These need the models installed (`cofnod models install`). Without them the tests
 //! say so and pass, except under CI (`CI` set), where a missing model fails the run.
 
+mod support;
+
 use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::json;
+use support::lsp_client::{file_uri, LspClient};
 
 use cofnod::models::encoder::{cosine, Encoder};
 use cofnod::models::store;
@@ -76,4 +82,106 @@ fn similar_sentences_are_closer_than_unrelated_ones_across_languages() {
         ])
         .unwrap();
     assert!(cosine(&e[0], &e[1]) > cosine(&e[0], &e[2]) + 0.05);
+}
+
+// ---- The models in the fronts -------------------------------------------------
+
+use std::process::Command;
+
+fn cofnod(models_dir: &std::path::Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_cofnod"));
+    c.env("NO_COLOR", "1").env_remove("COFNOD_MODELS").env("COFNOD_MODELS_DIR", models_dir);
+    c
+}
+
+#[test]
+fn check_without_models_runs_the_rules_and_says_so_once() {
+    let notes = tempfile::tempdir().unwrap();
+    let empty = tempfile::tempdir().unwrap();
+    for name in ["a.txt", "b.txt", "c.txt"] {
+        std::fs::write(notes.path().join(name), "The service user was non-compliant.\n").unwrap();
+    }
+    let out = cofnod(empty.path()).arg("check").arg(notes.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("no models installed").count(), 1, "{stderr}");
+    assert_eq!(out.status.code(), Some(1), "the rules still find the jargon");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("plain-language"));
+}
+
+#[test]
+fn a_truncated_model_is_named_and_the_rules_run_alone() {
+    let notes = tempfile::tempdir().unwrap();
+    let broken = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(broken.path().join("encoder")).unwrap();
+    std::fs::write(broken.path().join("encoder/e5-small-q4.bin"), b"E5S1\x01\x00\x00\x00 and then nothing").unwrap();
+    std::fs::write(notes.path().join("a.txt"), "The service user was non-compliant.\n").unwrap();
+    let out = cofnod(broken.path()).arg("check").arg(notes.path().join("a.txt")).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("e5-small-q4.bin") && stderr.contains("truncated") && stderr.contains("rules only"), "{stderr}");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("plain-language"));
+}
+
+#[test]
+fn the_embedded_heads_are_trained_and_have_thresholds() {
+    let heads = cofnod::models::heads::Heads::embedded().unwrap();
+    assert!(heads.is_trained(), "run `cofnod train` and commit models/heads.*");
+    assert!(heads.thresholds.iter().any(|t| t.add.is_some()), "no category lets the model add findings");
+}
+
+fn check_json(models_dir: &std::path::Path, text: &str, models: &str) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let note = dir.path().join("note.txt");
+    std::fs::write(&note, text).unwrap();
+    let out = cofnod(models_dir).args(["check", "--format", "json", "--models", models]).arg(&note).output().unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn rules_of(report: &serde_json::Value) -> Vec<String> {
+    report["files"][0]["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn models_add_a_judgement_the_rules_miss_and_leave_good_recording_alone() {
+    let Some(dir) = installed("encoder") else { return };
+    // Judgement and vagueness in words no rule lists.
+    for (text, rule) in [
+        ("The father is a bad influence on the boys.\n", "opinion-as-fact/model"),
+        ("Things went downhill over the weekend.\n", "vague/model"),
+    ] {
+        assert_eq!(rules_of(&check_json(&dir, text, "off")), Vec::<String>::new(), "{text}");
+        assert_eq!(rules_of(&check_json(&dir, text, "auto")), vec![rule.to_string()], "{text}");
+    }
+
+    let good = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/samples/good-practice.md")).unwrap();
+    assert_eq!(rules_of(&check_json(&dir, &good, "auto")), Vec::<String>::new());
+}
+
+#[test]
+fn the_server_publishes_the_rules_first_then_the_models_findings() {
+    let Some(dir) = installed("encoder") else { return };
+    let notes = tempfile::tempdir().unwrap();
+    let dir_s = dir.to_string_lossy().to_string();
+    let mut client = LspClient::start_with(
+        std::path::Path::new(env!("CARGO_BIN_EXE_cofnod")),
+        notes.path(),
+        &[("COFNOD_MODELS", "auto"), ("COFNOD_MODELS_DIR", dir_s.as_str())],
+    );
+    client.initialize(json!({"debounceMs": 0}), json!({}), Some(&file_uri(notes.path())));
+    let uri = file_uri(&notes.path().join("visit.md"));
+    client.open(&uri, "Visited at 10am. The father is a bad influence on the boys.\n", 1);
+    let codes = |d: &[serde_json::Value]| d.iter().map(|d| d["data"]["rule"].as_str().unwrap_or_default().to_string()).collect::<Vec<_>>();
+    // The first publish is the rules' (the models load in the background).
+    let first = client.diagnostics(&uri, Some(1));
+    assert!(!codes(&first).iter().any(|c| c.ends_with("/model")), "{:?}", codes(&first));
+    // Once loaded, the note is checked again and the model's finding follows.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let next = client.diagnostics(&uri, Some(1));
+        if codes(&next).contains(&"opinion-as-fact/model".to_string()) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no model finding: {:?}", codes(&next));
+    }
+    assert_eq!(client.shutdown(), Some(0));
 }

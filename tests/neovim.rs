@@ -83,6 +83,7 @@ fn neovim_shows_the_finding_and_applies_the_quick_fix() {
         .arg(format!("luafile {}", script.display()))
         .current_dir(dir.path())
         .env("COFNOD_BIN", BIN)
+        .env("COFNOD_MODELS", "off")
         .env("COFNOD_NOTE", &note)
         .env("XDG_CACHE_HOME", xdg.join("cache"))
         .env("XDG_STATE_HOME", xdg.join("state"))

@@ -10,6 +10,8 @@ use super::report::{FileReport, Json, ReportedFinding, Reporter, Summary, Text};
 use super::Format;
 use crate::config::{self, Config};
 use crate::engine::Engine;
+use crate::models::{store, ModelError, ModelUse, Models};
+use std::sync::OnceLock;
 use crate::input::{self, InputError};
 use crate::position::LineIndex;
 
@@ -19,6 +21,8 @@ pub struct Options {
     pub rules: Vec<PathBuf>,
     pub config: Option<PathBuf>,
     pub no_config: bool,
+    pub models: Option<ModelUse>,
+    pub models_dir: Option<PathBuf>,
 }
 
 enum Target {
@@ -60,6 +64,8 @@ fn collect(paths: &[PathBuf], skipped: &mut usize) -> Vec<Target> {
 struct Configured {
     engine: Engine,
     ignore: config::IgnoreGlobs,
+    /// `[models] use` of the configuration, if it says.
+    models: Option<ModelUse>,
 }
 
 /// Engines by configuration file, built once each.
@@ -75,7 +81,7 @@ impl Engines {
         let mut sources = config::read_rule_files(&config.rule_files).map_err(|e| e.to_string())?;
         sources.extend(self.extra.iter().map(|s| crate::rulebook::RuleSource { name: s.name.clone(), text: s.text.clone() }));
         let engine = Engine::with_rules(&sources, config.settings.clone()).map_err(|e| e.to_string())?;
-        Ok(Configured { engine, ignore: config.ignore.clone() })
+        Ok(Configured { engine, ignore: config.ignore.clone(), models: config.models })
     }
 
     fn for_dir(&mut self, dir: &Path) -> Arc<Configured> {
@@ -99,7 +105,7 @@ impl Engines {
     }
 }
 
-fn check_one(target: &Target, engine: &Engine, with_lines: bool) -> FileReport {
+fn check_one(target: &Target, engine: &Engine, models: Option<&Models>, with_lines: bool) -> FileReport {
     let decoded = match target {
         Target::Stdin => {
             let mut bytes = Vec::new();
@@ -114,7 +120,10 @@ fn check_one(target: &Target, engine: &Engine, with_lines: bool) -> FileReport {
     match decoded {
         Err(e) => FileReport { path, language: "unknown", encoding: None, error: Some(e.to_string()), findings: Vec::new() },
         Ok(d) => {
-            let analysis = engine.analyse(&d.text);
+            let analysis = match models {
+                Some(models) => engine.analyse_with_models(&d.text, models),
+                None => engine.analyse(&d.text),
+            };
             let index = LineIndex::new(&d.text);
             let findings = analysis.findings.into_iter().map(|f| ReportedFinding::new(f, &d.text, &index, with_lines)).collect();
             FileReport { path, language: analysis.language.code(), encoding: Some(d.encoding), error: None, findings }
@@ -182,6 +191,32 @@ pub fn run(opts: Options) -> i32 {
         jobs.push((t, configured));
     }
 
+    // Models load once, on the first note that wants them; without them the rules
+    // run alone, and the user is told once.
+    let models_dir = {
+        let cwd_config = if opts.no_config { None } else { Config::find(&cwd).and_then(|p| Config::load(&p).ok()) };
+        store::models_dir(opts.models_dir.as_deref(), cwd_config.and_then(|c| c.models_dir).as_deref())
+    };
+    let models: OnceLock<Option<Models>> = OnceLock::new();
+    let models_for = |configured: &Configured| -> Option<&Models> {
+        if opts.models.or(configured.models).unwrap_or_default() == ModelUse::Off {
+            return None;
+        }
+        models
+            .get_or_init(|| match Models::load(&models_dir) {
+                Ok(m) => Some(m),
+                Err(ModelError::NotInstalled(_)) => {
+                    eprintln!("cofnod: no models installed; checking with the embedded rules only (`cofnod models install` adds the model checks)");
+                    None
+                }
+                Err(e) => {
+                    eprintln!("cofnod: {e}; checking with the embedded rules only");
+                    None
+                }
+            })
+            .as_ref()
+    };
+
     let mut reporter: Box<dyn Reporter> = match opts.format {
         Format::Text => {
             let colour = anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
@@ -195,7 +230,7 @@ pub fn run(opts: Options) -> i32 {
         let rendered: Vec<(FileReport, Vec<u8>)> = batch
             .par_iter()
             .map(|(t, e)| {
-                let report = check_one(t, &e.engine, opts.format == Format::Text);
+                let report = check_one(t, &e.engine, models_for(e), opts.format == Format::Text);
                 let bytes = reporter.render(&report);
                 (report, bytes)
             })

@@ -48,6 +48,13 @@ enum Command {
         /// Ignore any cofnod.toml.
         #[arg(long)]
         no_config: bool,
+        /// Use the installed models (auto) or the rules alone (off). Default: auto,
+        /// or `[models] use` in cofnod.toml.
+        #[arg(long, value_enum, env = "COFNOD_MODELS")]
+        models: Option<crate::models::ModelUse>,
+        /// The models directory (default: COFNOD_MODELS_DIR, `[models] dir`, else the data folder).
+        #[arg(long, value_name = "DIR")]
+        models_dir: Option<PathBuf>,
     },
     /// Explain a check or a rule, with a good and a bad example.
     Explain {
@@ -115,8 +122,8 @@ pub fn run() -> i32 {
         }
     };
     match cli.command {
-        Command::Check { paths, format, rules, config, no_config } => {
-            check::run(check::Options { paths, format, rules, config, no_config })
+        Command::Check { paths, format, rules, config, no_config, models, models_dir } => {
+            check::run(check::Options { paths, format, rules, config, no_config, models, models_dir })
         }
         Command::Explain { id, lang } => explain::run(&id, lang),
         Command::Lsp { .. } => crate::lsp::run(),

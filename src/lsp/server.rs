@@ -22,6 +22,7 @@ use crate::engine::{AnalysisCache, Engine};
 use crate::finding::{Category, Finding};
 use crate::ignored::IgnoreList;
 use crate::language::{DocLanguage, Lang};
+use crate::models::{store, ModelError, ModelUse, Models};
 use crate::position::{LineIndex, LspPosition, PositionEncoding};
 
 /// `cofnod/status`: the language and finding count of a note, for a status bar.
@@ -67,6 +68,16 @@ struct State {
     reported: HashSet<String>,
     supports_configuration: bool,
     trace_verbose: bool,
+    models: ModelSlot,
+}
+
+/// The on-device models, loaded in the background the first time a note wants them.
+enum ModelSlot {
+    Unloaded,
+    Loading(PathBuf),
+    Ready(PathBuf, Arc<Models>),
+    /// Not installed or unusable in this folder (said once).
+    Unavailable(PathBuf),
 }
 
 /// Everything an analysis of one document needs, taken under the lock.
@@ -76,6 +87,10 @@ struct Setup {
     path: Option<PathBuf>,
     ignore: Option<Arc<IgnoreList>>,
     problems: Vec<String>,
+    /// The models, when the note's settings want them and they are loaded.
+    models: Option<Arc<Models>>,
+    /// Start loading the models from here (the first note that wants them).
+    load_models: Option<PathBuf>,
 }
 
 struct Inner {
@@ -103,6 +118,7 @@ pub async fn serve() {
                 reported: HashSet::new(),
                 supports_configuration: false,
                 trace_verbose: false,
+                models: ModelSlot::Unloaded,
             }),
         }),
     })
@@ -182,7 +198,25 @@ impl State {
         let (engine, config) = (entry.engine.clone(), entry.config.clone());
         let ignore = path.as_deref().and_then(|p| self.root_of(p)).and_then(|root| self.ignore_list(&root, &mut problems));
         problems.retain(|p| self.reported.insert(p.clone()));
-        Setup { engine, config, path, ignore, problems }
+        let (models, load_models) = self.models_for(&config);
+        Setup { engine, config, path, ignore, problems, models, load_models }
+    }
+
+    /// The models for a note with this configuration: ready, or to be loaded.
+    fn models_for(&mut self, config: &Config) -> (Option<Arc<Models>>, Option<PathBuf>) {
+        // COFNOD_MODELS=off switches the models off whatever the settings say.
+        if ModelUse::from_env() == Some(ModelUse::Off) || config.models.unwrap_or_default() == ModelUse::Off {
+            return (None, None);
+        }
+        let dir = store::models_dir(None, config.models_dir.as_deref());
+        match &self.models {
+            ModelSlot::Ready(d, m) if *d == dir => (Some(m.clone()), None),
+            ModelSlot::Loading(d) | ModelSlot::Unavailable(d) if *d == dir => (None, None),
+            _ => {
+                self.models = ModelSlot::Loading(dir.clone());
+                (None, Some(dir))
+            }
+        }
     }
 
     fn ignore_list(&mut self, root: &Path, problems: &mut Vec<String>) -> Option<Arc<IgnoreList>> {
@@ -212,18 +246,20 @@ struct Outcome {
     micros: u128,
 }
 
-fn analyse(setup: &Setup, cache: Option<&Mutex<AnalysisCache>>, text: Arc<str>, enc: PositionEncoding) -> Outcome {
+/// Rules only (`models` None, re-using the paragraph cache), or rules and models.
+fn analyse(setup: &Setup, cache: Option<&Mutex<AnalysisCache>>, text: Arc<str>, enc: PositionEncoding, models: Option<&Models>) -> Outcome {
     let started = Instant::now();
     if setup.path.as_deref().is_some_and(|p| setup.config.is_ignored(p)) {
         // `[files] ignore` or the editor's ignore setting covers this note.
         return Outcome { diagnostics: Vec::new(), language: DocLanguage::Unknown, findings: Vec::new(), text, micros: 0 };
     }
-    let analysis = match cache {
-        Some(cache) => {
+    let analysis = match (models, cache) {
+        (Some(models), _) => setup.engine.analyse_with_models(&text, models),
+        (None, Some(cache)) => {
             let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
             setup.engine.analyse_cached(&text, &mut cache)
         }
-        None => setup.engine.analyse(&text),
+        (None, None) => setup.engine.analyse(&text),
     };
     let mut findings = analysis.findings;
     if let (Some(list), Some(path)) = (&setup.ignore, &setup.path) {
@@ -269,17 +305,62 @@ impl Backend {
             (setup, text, version, cache, state.encoding, state.trace_verbose || state.settings.trace_verbose)
         };
         let problems = setup.problems.clone();
-        let outcome = tokio::task::spawn_blocking(move || analyse(&setup, Some(&cache), text, enc)).await;
+        if let Some(dir) = setup.load_models.clone() {
+            self.load_models(dir);
+        }
+        let setup = Arc::new(setup);
+        let rules_setup = setup.clone();
+        let rules_text = text.clone();
+        let outcome = tokio::task::spawn_blocking(move || analyse(&rules_setup, Some(&cache), rules_text, enc, None)).await;
         self.show_problems(problems).await;
         let Ok(outcome) = outcome else {
             self.client().log_message(MessageType::ERROR, format!("cofnod: the analysis of {} failed", uri.as_str())).await;
             return;
         };
-        let current = self.state().docs.get(&uri).map(|d| d.version);
-        if current != Some(version) {
+        let current = |this: &Self| this.state().docs.get(&uri).map(|d| (d.version, d.generation));
+        let Some((v, generation)) = current(self).filter(|(v, _)| *v == version) else {
             return; // Stale: a newer version is on its way.
+        };
+        debug_assert_eq!(v, version);
+        self.publish(uri.clone(), Some(version), outcome, trace).await;
+
+        // Rules first, then the models' findings when the encoder is done (off the
+        // reader loop; sentences already seen come from the embedding cache).
+        let Some(models) = setup.models.clone() else { return };
+        let outcome = tokio::task::spawn_blocking(move || analyse(&setup, None, text, enc, Some(&models))).await;
+        let Ok(outcome) = outcome else { return };
+        if current(self) == Some((version, generation)) {
+            self.publish(uri, Some(version), outcome, trace).await;
         }
-        self.publish(uri, Some(version), outcome, trace).await;
+    }
+
+    /// Load the models in the background; when they are ready, re-check open notes.
+    fn load_models(&self, dir: PathBuf) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let load_dir = dir.clone();
+            let loaded = tokio::task::spawn_blocking(move || Models::load(&load_dir)).await;
+            let message = match loaded {
+                Ok(Ok(models)) => {
+                    this.state().models = ModelSlot::Ready(dir.clone(), Arc::new(models));
+                    this.client().log_message(MessageType::INFO, format!("cofnod: models loaded from {}", dir.display())).await;
+                    this.refresh_all().await;
+                    return;
+                }
+                Ok(Err(ModelError::NotInstalled(_))) => {
+                    this.client()
+                        .log_message(MessageType::INFO, "cofnod: no models installed; the embedded rules run alone (`cofnod models install` adds the model checks)")
+                        .await;
+                    None
+                }
+                Ok(Err(e)) => Some(format!("{e}; the embedded rules run alone")),
+                Err(_) => Some("the models failed to load; the embedded rules run alone".to_string()),
+            };
+            this.state().models = ModelSlot::Unavailable(dir);
+            if let Some(m) = message {
+                this.show_problems(vec![m]).await;
+            }
+        });
     }
 
     async fn publish(&self, uri: Uri, version: Option<i32>, outcome: Outcome, trace: bool) {
@@ -314,7 +395,12 @@ impl Backend {
         };
         let forced = setup.config.settings.message_lang;
         let engine = setup.engine.clone();
-        let outcome = tokio::task::spawn_blocking(move || analyse(&setup, Some(&cache), text, enc)).await.ok()?;
+        let outcome = tokio::task::spawn_blocking(move || {
+            let models = setup.models.clone();
+            analyse(&setup, Some(&cache), text, enc, models.as_deref())
+        })
+        .await
+        .ok()?;
         Some((outcome, enc, forced, engine))
     }
 
@@ -362,11 +448,11 @@ impl Backend {
             }
             files += 1;
             if let Some(text) = open_text {
-                open_findings += analyse(&setup, None, text, enc).findings.len();
+                open_findings += analyse(&setup, None, text, enc, None).findings.len();
                 continue;
             }
             match crate::input::read(path) {
-                Ok(decoded) => results.push((uri, analyse(&setup, None, Arc::from(decoded.text), enc))),
+                Ok(decoded) => results.push((uri, analyse(&setup, None, Arc::from(decoded.text), enc, None))),
                 Err(_) => errors += 1,
             }
         }

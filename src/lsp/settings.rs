@@ -28,6 +28,10 @@ pub struct ClientSettings {
     pub ignore: Vec<String>,
     /// `trace.server == "verbose"`: note text may appear in the server's log.
     pub trace_verbose: bool,
+    /// `cofnod.models`: "auto" or "off" (`None`: as cofnod.toml says, else auto).
+    pub models: Option<crate::models::ModelUse>,
+    /// `cofnod.modelsDir`: where the installed models are.
+    pub models_dir: Option<String>,
 }
 
 impl ClientSettings {
@@ -87,6 +91,13 @@ impl ClientSettings {
                 }
             }
         }
+        match map.get("models").and_then(Value::as_str) {
+            None => {}
+            Some("auto") => s.models = Some(crate::models::ModelUse::Auto),
+            Some("off") => s.models = Some(crate::models::ModelUse::Off),
+            Some(other) => problems.push(format!("cofnod.models: \"{other}\" is not auto or off")),
+        }
+        s.models_dir = map.get("modelsDir").and_then(Value::as_str).filter(|d| !d.is_empty()).map(str::to_string);
         s.rule_files = strings("ruleFiles", &mut problems);
         s.ignore = strings("ignore", &mut problems);
         s.trace_verbose = map.get("trace").and_then(|t| t.get("server")).and_then(Value::as_str) == Some("verbose");
@@ -107,6 +118,12 @@ impl ClientSettings {
         }
         if self.message_lang.is_some() {
             config.settings.message_lang = self.message_lang;
+        }
+        if self.models.is_some() {
+            config.models = self.models;
+        }
+        if let Some(dir) = &self.models_dir {
+            config.models_dir = Some(base.join(dir));
         }
         config.rule_files.extend(self.rule_files.iter().map(|f| base.join(f)));
         if !self.ignore.is_empty() {

@@ -24,6 +24,17 @@ pub enum ModelUse {
     Off,
 }
 
+impl ModelUse {
+    /// `COFNOD_MODELS` (auto or off), if set.
+    pub fn from_env() -> Option<ModelUse> {
+        match std::env::var("COFNOD_MODELS").ok()?.as_str() {
+            "off" => Some(ModelUse::Off),
+            "auto" => Some(ModelUse::Auto),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
     #[error("no encoder installed in {0} (run `cofnod models install`)")]

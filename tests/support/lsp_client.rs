@@ -46,7 +46,13 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
 
 impl LspClient {
     pub fn start(bin: &Path, cwd: &Path) -> LspClient {
+        LspClient::start_with(bin, cwd, &[("COFNOD_MODELS", "off")])
+    }
+
+    /// Start the server with extra environment variables.
+    pub fn start_with(bin: &Path, cwd: &Path, env: &[(&str, &str)]) -> LspClient {
         let mut child = Command::new(bin)
+            .envs(env.iter().copied())
             .arg("lsp")
             .current_dir(cwd)
             .stdin(Stdio::piped())
