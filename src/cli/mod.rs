@@ -3,6 +3,7 @@
 mod check;
 mod explain;
 mod models;
+mod rewrite;
 mod report;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -23,7 +24,7 @@ pub enum Format {
     Json,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum LangArg {
     En,
     Cy,
@@ -69,6 +70,24 @@ enum Command {
         /// Accepted for editors that pass it; stdio is the only transport.
         #[arg(long, hide = true)]
         stdio: bool,
+    },
+    /// Suggest plainer versions of one sentence, each checked: fewer findings, every
+    /// name, number and quotation kept, nothing added, the meaning kept.
+    Rewrite {
+        sentence: String,
+        /// The sentence's language (default: detected).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+        /// Also show the candidates that failed a check, and why.
+        #[arg(long)]
+        all: bool,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Use the installed models (auto) or the word lists alone (off).
+        #[arg(long, value_enum, env = "COFNOD_MODELS")]
+        models: Option<crate::models::ModelUse>,
+        #[arg(long, value_name = "DIR")]
+        models_dir: Option<PathBuf>,
     },
     /// Install, list, verify or remove the optional on-device models.
     Models {
@@ -129,6 +148,9 @@ pub fn run() -> i32 {
         Command::Lsp { .. } => crate::lsp::run(),
         Command::Corpus { dir, rules, misses, models, models_dir } => {
             corpus(&dir, &rules, misses, models, models_dir.as_deref())
+        }
+        Command::Rewrite { sentence, lang, all, format, models, models_dir } => {
+            rewrite::run(rewrite::Options { sentence, lang, all, format, models, models_dir })
         }
         Command::Train { corpus, out, models_dir } => train(&corpus, &out, models_dir.as_deref()),
         Command::Models { command, models_dir } => {

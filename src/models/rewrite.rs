@@ -1,0 +1,314 @@
+//! Checked rewrites: `cofnod rewrite` and the editor's "Suggest a plainer version".
+//!
+//! Candidates come from two places: the word lists' own replacements applied to the
+//! sentence (English and Welsh), and, for English, the generator (greedy plus two
+//! sampled replies). A candidate is shown only if it passes every check:
+//! 1. fewer cofnod findings than the original;
+//! 2. every number, name and quoted phrase of the original kept;
+//! 3. no new facts: no content word that is not in the original, unless it is a
+//!    plain replacement the word lists offer for a term the original uses;
+//! 4. the meaning kept: encoder cosine to the original at least `MEANING_KEPT`
+//!    (chosen on corpus/rewrites/pairs.tsv, see docs/QUALITY.md);
+//! 5. not much longer: at most 1.3 × the original's words + 3.
+//!
+//! Welsh gets word-level replacements only: the generator (SmolLM2, trained on
+//! English) has not been shown to pass the same checks on Welsh.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use serde::Serialize;
+
+use crate::engine::Engine;
+use crate::finding::{Category, Finding};
+use crate::language::Lang;
+
+use super::encoder::cosine;
+use super::generator::Generator;
+use super::Models;
+
+/// Cosine similarity to the original below which a rewrite has changed the meaning.
+/// Chosen on the `keep`/`change` pairs of corpus/rewrites/pairs.tsv.
+pub const MEANING_KEPT: f32 = 0.90;
+
+/// Sampled generator replies besides the greedy one.
+const SAMPLES: usize = 2;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Candidate {
+    pub text: String,
+    /// "word lists" or "generator".
+    pub source: &'static str,
+    pub findings: usize,
+    /// Cosine to the original, when the encoder is there to measure it.
+    pub similarity: Option<f32>,
+    /// Why the candidate is not shown; empty if it passed every check.
+    pub problems: Vec<String>,
+}
+
+impl Candidate {
+    pub fn accepted(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Rewrites {
+    pub original: String,
+    pub lang: Lang,
+    pub findings: usize,
+    pub candidates: Vec<Candidate>,
+}
+
+impl Rewrites {
+    pub fn accepted(&self) -> impl Iterator<Item = &Candidate> {
+        self.candidates.iter().filter(|c| c.accepted())
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct FunctionWords {
+    en: String,
+    cy: String,
+}
+
+fn function_words(lang: Lang) -> &'static HashSet<String> {
+    static WORDS: OnceLock<[HashSet<String>; 2]> = OnceLock::new();
+    let all = WORDS.get_or_init(|| {
+        let f: FunctionWords = toml::from_str(include_str!("../rules/function-words.toml")).expect("function-words.toml is valid");
+        let set = |s: &str| s.split_whitespace().map(str::to_lowercase).collect();
+        [set(&f.en), set(&f.cy)]
+    });
+    &all[lang as usize]
+}
+
+/// Rewrite one sentence. `generator` is used for English when given; `cancelled`
+/// stops the generator early (the editor's request was cancelled).
+pub fn rewrite(engine: &Engine, models: Option<&Models>, generator: Option<&Generator>, sentence: &str, cancelled: &dyn Fn() -> bool) -> Rewrites {
+    let lang = engine.with_document(sentence, |d| d.sentences.first().map(|s| s.lang)).unwrap_or(Lang::En);
+    rewrite_in(engine, models, generator, sentence, lang, cancelled)
+}
+
+/// As `rewrite`, for a sentence in a known language.
+pub fn rewrite_in(
+    engine: &Engine,
+    models: Option<&Models>,
+    generator: Option<&Generator>,
+    sentence: &str,
+    lang: Lang,
+    cancelled: &dyn Fn() -> bool,
+) -> Rewrites {
+    let sentence = sentence.trim();
+    let analyse = |text: &str| -> Vec<Finding> {
+        match models {
+            Some(m) => engine.analyse_with_models(text, m).findings,
+            None => engine.analyse(text).findings,
+        }
+    };
+    let original = analyse(sentence);
+    let allowed = allowed_words(engine, &original, lang);
+
+    let mut texts: Vec<(String, &'static str)> = Vec::new();
+    if let Some(w) = word_level(sentence, &original) {
+        texts.push((w, "word lists"));
+    }
+    if lang == Lang::En {
+        if let Some(g) = generator {
+            let prompt = format!(
+                "Rewrite this sentence from a social care record in plain English that the person it is about would understand. \
+                 Keep every name, number, date and quotation. Do not add anything that is not in the sentence. \
+                 Reply with the rewritten sentence only.\n\n{sentence}"
+            );
+            let max_tokens = sentence.split_whitespace().count() * 3 + 16;
+            for reply in g.replies(&prompt, SAMPLES, max_tokens, cancelled).unwrap_or_default() {
+                let reply = clean_reply(&reply);
+                if !reply.is_empty() && !texts.iter().any(|(t, _)| *t == reply) && reply != sentence {
+                    texts.push((reply, "generator"));
+                }
+            }
+        }
+    }
+
+    let embeddings = models.and_then(|m| {
+        let mut all: Vec<&str> = vec![sentence];
+        all.extend(texts.iter().map(|(t, _)| t.as_str()));
+        m.embed(&all).ok()
+    });
+    let candidates = texts
+        .into_iter()
+        .enumerate()
+        .map(|(i, (text, source))| {
+            let findings = analyse(&text).len();
+            let similarity = embeddings.as_ref().map(|e| cosine(&e[0], &e[i + 1]));
+            let problems = problems(sentence, &text, original.len(), findings, similarity, source, &allowed, lang);
+            Candidate { text, source, findings, similarity, problems }
+        })
+        .collect();
+    Rewrites { original: sentence.to_string(), lang, findings: original.len(), candidates }
+}
+
+/// The sentence with every quick-fix replacement of its findings applied.
+fn word_level(sentence: &str, findings: &[Finding]) -> Option<String> {
+    let mut edits: Vec<(usize, usize, &str)> = findings
+        .iter()
+        .filter_map(|f| f.suggestions.iter().find_map(|s| s.replacement.as_deref()).map(|r| (f.start, f.end, r)))
+        .collect();
+    if edits.is_empty() {
+        return None;
+    }
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let mut out = sentence.to_string();
+    let mut last_start = usize::MAX;
+    for (start, end, replacement) in edits {
+        if end > last_start {
+            continue; // Overlapping findings: keep the later edit.
+        }
+        let mut replacement = replacement.to_string();
+        if start == 0 {
+            replacement = upper_first(&replacement);
+        }
+        out.replace_range(start..end, &replacement);
+        last_start = start;
+    }
+    Some(out)
+}
+
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// The generator's reply, less any preamble, quotes around it or second thoughts.
+fn clean_reply(reply: &str) -> String {
+    let line = reply.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+    let line = line.split_once(':').filter(|(head, _)| head.to_lowercase().contains("sentence")).map_or(line, |(_, rest)| rest.trim());
+    line.trim_matches(|c| c == '"' || c == '“' || c == '”').trim().to_string()
+}
+
+/// Plain replacements the word lists offer for the terms the original uses.
+fn allowed_words(engine: &Engine, findings: &[Finding], lang: Lang) -> HashSet<String> {
+    let rules: HashSet<&str> = findings.iter().filter(|f| f.category == Category::PlainLanguage).map(|f| f.rule.as_str()).collect();
+    let mut allowed = HashSet::new();
+    for lang in [lang, Lang::En, Lang::Cy] {
+        for term in &engine.rules().lang(lang).terms {
+            if rules.contains(term.rule.as_str()) {
+                for s in &term.suggest {
+                    allowed.extend(words(s));
+                }
+            }
+        }
+    }
+    allowed
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
+        .filter(|w| !w.is_empty())
+        .map(|w| w.trim_matches(|c| c == '\'' || c == '’' || c == '-').to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// A rough stem, so "visits" and "visited" count as the word "visit".
+fn stem(word: &str) -> &str {
+    for suffix in ["ing", "ed", "es", "s", "ly"] {
+        if let Some(s) = word.strip_suffix(suffix) {
+            if s.chars().count() >= 3 {
+                return s;
+            }
+        }
+    }
+    word
+}
+
+/// Numbers, names (capitalised words after the first) and quoted phrases.
+fn must_keep(sentence: &str) -> Vec<String> {
+    let mut keep = Vec::new();
+    let mut quoted = String::new();
+    let mut in_quote = false;
+    for c in sentence.chars() {
+        match c {
+            '“' | '"' if !in_quote => in_quote = true,
+            '”' | '"' if in_quote => {
+                in_quote = false;
+                if !quoted.trim().is_empty() {
+                    keep.push(quoted.trim().to_string());
+                }
+                quoted.clear();
+            }
+            _ if in_quote => quoted.push(c),
+            _ => {}
+        }
+    }
+    for (i, raw) in sentence.split_whitespace().enumerate() {
+        let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
+        if w.chars().any(|c| c.is_ascii_digit()) {
+            keep.push(w.to_string());
+        } else if i > 0 && w.chars().next().is_some_and(char::is_uppercase) && w != "I" && w.len() > 1 {
+            keep.push(w.to_string());
+        }
+    }
+    keep
+}
+
+#[allow(clippy::too_many_arguments)]
+fn problems(
+    original: &str,
+    candidate: &str,
+    original_findings: usize,
+    findings: usize,
+    similarity: Option<f32>,
+    source: &str,
+    allowed: &HashSet<String>,
+    lang: Lang,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    if findings >= original_findings {
+        problems.push(format!("not plainer: {findings} findings, the original has {original_findings}"));
+    }
+    let lost: Vec<String> = must_keep(original).into_iter().filter(|k| !candidate.contains(k.as_str())).collect();
+    if !lost.is_empty() {
+        problems.push(format!("drops {}", lost.join(", ")));
+    }
+    let known: HashSet<String> = words(original).iter().map(|w| stem(w).to_string()).collect();
+    let function = function_words(lang);
+    let new: Vec<String> = words(candidate)
+        .into_iter()
+        .filter(|w| !function.contains(w) && !allowed.contains(w) && !known.contains(stem(w)) && !w.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    if !new.is_empty() {
+        problems.push(format!("adds words not in the original: {}", new.join(", ")));
+    }
+    match similarity {
+        Some(s) if s < MEANING_KEPT => problems.push(format!("meaning changed (similarity {s:.2}, needs {MEANING_KEPT:.2})")),
+        None if source == "generator" => problems.push("no encoder to check the meaning".to_string()),
+        _ => {}
+    }
+    let (n_orig, n_cand) = (original.split_whitespace().count(), candidate.split_whitespace().count());
+    if n_cand * 10 > n_orig * 13 + 30 {
+        problems.push(format!("too long: {n_cand} words for {n_orig}"));
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_numbers_and_quotes_must_be_kept() {
+        let keep = must_keep("Mrs Jones said “I want my garden back” on 12 March at 10:30.");
+        assert_eq!(keep, ["I want my garden back", "Jones", "12", "March", "10:30"]);
+    }
+
+    #[test]
+    fn a_candidate_that_adds_a_fact_or_drops_a_name_is_refused() {
+        let allowed = HashSet::new();
+        let p = problems("Mrs Jones was visited today.", "Mrs Jones was visited today by her son.", 2, 1, Some(0.95), "generator", &allowed, Lang::En);
+        assert!(p.iter().any(|p| p.contains("adds words") && p.contains("son")), "{p:?}");
+        let p = problems("Mrs Jones was visited today.", "She was visited today.", 2, 1, Some(0.95), "generator", &allowed, Lang::En);
+        assert!(p.iter().any(|p| p.contains("drops Jones")), "{p:?}");
+        let p = problems("Mrs Jones was visited today.", "I visited Mrs Jones today.", 2, 1, Some(0.95), "generator", &allowed, Lang::En);
+        assert!(p.is_empty(), "{p:?}");
+    }
+}
