@@ -314,3 +314,39 @@ fn utf8_positions_when_the_client_offers_them() {
     client.change(&uri, 2, (0, 0), (0, 4), "");
     assert_eq!(by_rule(&client.diagnostics(&uri, Some(2)), "plain-language/commence").unwrap()["range"], range(0, 24, 0, 32));
 }
+
+#[test]
+fn suggest_a_plainer_version_is_offered_checked_and_refuses_a_stale_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = quick(dir.path());
+    let uri = file_uri(&dir.path().join("visit.md"));
+    let text = "Mrs Jones said she is fine.\nWe will commence the care on 3 May.\n";
+    client.open(&uri, text, 1);
+    client.diagnostics(&uri, Some(1));
+    let r = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range(1, 8, 1, 16), "context": {"diagnostics": []}}),
+    );
+    let actions = r["result"].as_array().unwrap();
+    let action = actions.iter().find(|a| a["title"] == "Suggest a plainer version").expect("the rewrite action");
+    assert_eq!(action["kind"], "refactor.rewrite");
+    let args = &action["command"]["arguments"][0];
+    let second = text.find("We will").unwrap();
+    assert_eq!((args["start"].as_u64(), args["version"].as_i64()), (Some(second as u64), Some(1)), "the sentence, at this version");
+
+    let r = client.request("workspace/executeCommand", json!({"command": "cofnod.server.rewrite", "arguments": [args]}));
+    let result = &r["result"];
+    assert_eq!(result["original"], "We will commence the care on 3 May.");
+    let candidates = result["candidates"].as_array().unwrap();
+    // The models are off in these tests: the word lists' own replacement, checked.
+    assert_eq!(candidates.len(), 1, "{result}");
+    assert_eq!(candidates[0]["source"], "word lists");
+    assert_eq!(candidates[0]["text"], "We will start the care on 3 May.");
+    assert_eq!(candidates[0]["problems"], json!([]));
+
+    client.change(&uri, 2, (0, 0), (0, 0), "Visit. ");
+    client.diagnostics(&uri, Some(2));
+    let r = client.request("workspace/executeCommand", json!({"command": "cofnod.server.rewrite", "arguments": [args]}));
+    assert!(r["error"]["message"].as_str().unwrap().contains("changed"), "{r}");
+    assert_eq!(client.shutdown(), Some(0));
+}

@@ -144,11 +144,8 @@ fn rules_of(report: &serde_json::Value) -> Vec<String> {
 #[test]
 fn models_add_a_judgement_the_rules_miss_and_leave_good_recording_alone() {
     let Some(dir) = installed("encoder") else { return };
-    // Judgement and vagueness in words no rule lists.
-    for (text, rule) in [
-        ("The father is a bad influence on the boys.\n", "opinion-as-fact/model"),
-        ("Things went downhill over the weekend.\n", "vague/model"),
-    ] {
+    // Vagueness in words no rule lists.
+    for (text, rule) in [("Things went downhill over the weekend.\n", "vague/model")] {
         assert_eq!(rules_of(&check_json(&dir, text, "off")), Vec::<String>::new(), "{text}");
         assert_eq!(rules_of(&check_json(&dir, text, "auto")), vec![rule.to_string()], "{text}");
     }
@@ -169,7 +166,7 @@ fn the_server_publishes_the_rules_first_then_the_models_findings() {
     );
     client.initialize(json!({"debounceMs": 0}), json!({}), Some(&file_uri(notes.path())));
     let uri = file_uri(&notes.path().join("visit.md"));
-    client.open(&uri, "Visited at 10am. The father is a bad influence on the boys.\n", 1);
+    client.open(&uri, "Visited at 10am. Things went downhill over the weekend.\n", 1);
     let codes = |d: &[serde_json::Value]| d.iter().map(|d| d["data"]["rule"].as_str().unwrap_or_default().to_string()).collect::<Vec<_>>();
     // The first publish is the rules' (the models load in the background).
     let first = client.diagnostics(&uri, Some(1));
@@ -178,10 +175,93 @@ fn the_server_publishes_the_rules_first_then_the_models_findings() {
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     loop {
         let next = client.diagnostics(&uri, Some(1));
-        if codes(&next).contains(&"opinion-as-fact/model".to_string()) {
+        if codes(&next).contains(&"vague/model".to_string()) {
             break;
         }
         assert!(std::time::Instant::now() < deadline, "no model finding: {:?}", codes(&next));
     }
     assert_eq!(client.shutdown(), Some(0));
+}
+
+// ---- National outcome suggestions ------------------------------------------------
+
+use cofnod::models::{outcomes, rewrite, Models};
+
+fn models() -> Option<Models> {
+    Models::load(&installed("encoder")?).ok()
+}
+
+#[test]
+fn outcome_prototypes_are_built_from_the_current_paraphrases() {
+    assert_eq!(outcomes::statements().len(), 24);
+    for s in outcomes::statements() {
+        assert!(s.en.len() >= 5 && s.cy.len() >= 5, "{}", s.id);
+    }
+    assert!(outcomes::prototypes_are_current(), "models/outcomes/prototypes.toml changed: run `cofnod train`");
+}
+
+#[test]
+fn outcomes_are_ranked_top_three_in_english_and_welsh() {
+    let Some(models) = models() else { return };
+    for (text, expected) in [
+        ("I want to walk to the park every morning so I keep my legs strong.", "NWO07"),
+        ("Dw i isio mynd yn ôl i'r gwaith yn y siop.", "NWO21"),
+    ] {
+        let ranked = outcomes::suggest(&models, text).unwrap();
+        assert_eq!(ranked.len(), 3);
+        assert!(ranked[0].score >= ranked[1].score && ranked[1].score >= ranked[2].score);
+        assert!(ranked.iter().any(|s| s.id == expected), "{text}: {ranked:?}");
+    }
+}
+
+#[test]
+fn outcome_suggestions_meet_their_floors_on_the_labelled_set() {
+    let Some(models) = models() else { return };
+    let tsv = include_str!("../corpus/outcomes/eval.tsv");
+    let results = outcomes::evaluate(&models, tsv).unwrap();
+    // Floors a little under the measured top-3 accuracy (docs/QUALITY.md).
+    for (lang, c) in results {
+        let top3 = c[3] as f64 / c[0] as f64;
+        let floor = if lang == "en" { 0.85 } else { 0.60 };
+        println!("{lang}: {} outcomes, top-1 {:.2}, top-3 {top3:.2}", c[0], c[1] as f64 / c[0] as f64);
+        assert!(c[0] >= 30, "{lang}: at least 30 labelled outcomes");
+        assert!(top3 >= floor, "{lang}: top-3 accuracy {top3:.2} below {floor}");
+    }
+}
+
+// ---- Checked rewrites -------------------------------------------------------------
+
+#[test]
+fn every_accepted_rewrite_keeps_names_numbers_and_has_fewer_findings() {
+    let Some(models) = models() else { return };
+    let dir = installed("generator");
+    let generator = dir.and_then(|d| cofnod::models::generator::Generator::load(&d).ok());
+    let engine = cofnod::Engine::new();
+    let sentence = "Mrs Jones was signposted to the falls service on 3 May.";
+    let r = rewrite::rewrite(&engine, Some(&models), generator.as_ref(), sentence, &|| false);
+    assert!(r.findings > 0);
+    assert!(r.accepted().count() >= 1, "{:#?}", r.candidates);
+    for c in r.accepted() {
+        for keep in ["Jones", "3", "May"] {
+            assert!(c.text.contains(keep), "{} lost {keep}", c.text);
+        }
+        assert!(c.findings < r.findings);
+        assert!(c.similarity.unwrap() >= rewrite::MEANING_KEPT);
+    }
+    // Candidates that fail say why.
+    for c in r.candidates.iter().filter(|c| !c.accepted()) {
+        assert!(!c.problems.is_empty());
+    }
+}
+
+#[test]
+fn a_rewrite_request_can_be_cancelled() {
+    let Some(models) = models() else { return };
+    let Some(dir) = installed("generator") else { return };
+    let generator = cofnod::models::generator::Generator::load(&dir).unwrap();
+    let engine = cofnod::Engine::new();
+    let t = std::time::Instant::now();
+    let r = rewrite::rewrite(&engine, Some(&models), Some(&generator), "A package of care was commenced following discharge.", &|| true);
+    assert!(r.candidates.iter().all(|c| c.source != "generator"), "a cancelled request generates nothing");
+    assert!(t.elapsed() < std::time::Duration::from_secs(2));
 }

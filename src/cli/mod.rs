@@ -74,7 +74,16 @@ enum Command {
     /// Suggest plainer versions of one sentence, each checked: fewer findings, every
     /// name, number and quotation kept, nothing added, the meaning kept.
     Rewrite {
-        sentence: String,
+        #[arg(required_unless_present_any = ["pairs", "sample"])]
+        sentence: Option<String>,
+        /// Measure instead: the meaning-kept threshold on labelled pairs
+        /// (corpus/rewrites/pairs.tsv).
+        #[arg(long, value_name = "FILE")]
+        pairs: Option<PathBuf>,
+        /// Measure instead: how often a checked rewrite is found for the sentences
+        /// with plain-language findings in the corpus's test split (this folder).
+        #[arg(long, value_name = "CORPUS")]
+        sample: Option<PathBuf>,
         /// The sentence's language (default: detected).
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
@@ -86,6 +95,18 @@ enum Command {
         /// Use the installed models (auto) or the word lists alone (off).
         #[arg(long, value_enum, env = "COFNOD_MODELS")]
         models: Option<crate::models::ModelUse>,
+        #[arg(long, value_name = "DIR")]
+        models_dir: Option<PathBuf>,
+    },
+    /// Suggest the national well-being outcomes a personal outcome links to (top 3,
+    /// with scores; needs the encoder). With --evaluate, measure on a labelled set.
+    Outcomes {
+        /// A personal outcome, in English or Welsh.
+        #[arg(required_unless_present = "evaluate")]
+        outcome: Option<String>,
+        /// A labelled TSV (lang, best, also, outcome), e.g. corpus/outcomes/eval.tsv.
+        #[arg(long, value_name = "FILE")]
+        evaluate: Option<PathBuf>,
         #[arg(long, value_name = "DIR")]
         models_dir: Option<PathBuf>,
     },
@@ -149,12 +170,42 @@ pub fn run() -> i32 {
         Command::Corpus { dir, rules, misses, models, models_dir } => {
             corpus(&dir, &rules, misses, models, models_dir.as_deref())
         }
-        Command::Rewrite { sentence, lang, all, format, models, models_dir } => {
-            rewrite::run(rewrite::Options { sentence, lang, all, format, models, models_dir })
+        Command::Rewrite { sentence, pairs, sample, lang, all, format, models, models_dir } => {
+            rewrite::run(rewrite::Options { sentence: sentence.unwrap_or_default(), pairs, sample, lang, all, format, models, models_dir })
         }
+        Command::Outcomes { outcome, evaluate, models_dir } => outcomes(outcome, evaluate, models_dir.as_deref()),
         Command::Train { corpus, out, models_dir } => train(&corpus, &out, models_dir.as_deref()),
         Command::Models { command, models_dir } => {
             models::run(command, &crate::models::store::models_dir(models_dir.as_deref(), None))
+        }
+    }
+}
+
+fn outcomes(outcome: Option<String>, evaluate: Option<PathBuf>, models_dir: Option<&Path>) -> i32 {
+    let result = (|| -> Result<(), String> {
+        let models = crate::models::Models::load(&crate::models::store::models_dir(models_dir, None)).map_err(|e| e.to_string())?;
+        if let Some(file) = evaluate {
+            let tsv = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            println!("lang    n  top-1  top-1 (or also)  top-3  top-3 (or also)");
+            for (lang, c) in crate::models::outcomes::evaluate(&models, &tsv)? {
+                let pct = |k: usize| 100.0 * k as f64 / c[0].max(1) as f64;
+                println!("{lang:<4} {:>4}  {:>4.0}%  {:>14.0}%  {:>4.0}%  {:>14.0}%", c[0], pct(c[1]), pct(c[2]), pct(c[3]), pct(c[4]));
+            }
+            return Ok(());
+        }
+        let outcome = outcome.unwrap_or_default();
+        let ranked = crate::models::outcomes::suggest(&models, &outcome).ok_or("the outcome prototypes are missing or stale: run `cofnod train`")?;
+        println!("Closest national well-being outcomes (choose with the person):");
+        for s in ranked {
+            println!("  {:.2}  {}  {} ({})", s.score, s.id, s.statement, s.domain_cy);
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("cofnod: {e}");
+            2
         }
     }
 }
@@ -166,8 +217,11 @@ fn train(corpus: &Path, out: &Path, models_dir: Option<&Path>) -> i32 {
         let engine = crate::Engine::new();
         let trained = crate::models::train::train(&engine, &models, &cases, &mut |m| eprintln!("cofnod: {m}"))?;
         crate::models::train::write(&trained, out).map_err(|e| format!("{}: {e}", out.display()))?;
+        let prototypes = crate::models::outcomes::build_prototypes(&models)?;
+        let path = out.join("outcomes").join("prototypes.safetensors");
+        std::fs::write(&path, prototypes).map_err(|e| format!("{}: {e}", path.display()))?;
         print!("{}", trained.report);
-        println!("wrote {0}/heads.safetensors and {0}/heads.toml; rebuild cofnod to embed them", out.display());
+        println!("wrote {0}/heads.safetensors, {0}/heads.toml and {0}/outcomes/prototypes.safetensors; rebuild cofnod to embed them", out.display());
         Ok(())
     })();
     match result {

@@ -12,6 +12,8 @@ use super::{Format, LangArg};
 
 pub struct Options {
     pub sentence: String,
+    pub pairs: Option<PathBuf>,
+    pub sample: Option<PathBuf>,
     pub lang: Option<LangArg>,
     pub all: bool,
     pub format: Format,
@@ -27,6 +29,15 @@ fn say_unavailable(what: &str, e: &ModelError) {
 }
 
 pub fn run(opts: Options) -> i32 {
+    if opts.pairs.is_some() || opts.sample.is_some() {
+        return match measure(&opts) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("cofnod: {e}");
+                2
+            }
+        };
+    }
     let sentence = opts.sentence.trim();
     if sentence.is_empty() {
         eprintln!("cofnod: give a sentence to rewrite");
@@ -77,4 +88,56 @@ fn print_text(r: &Rewrites, all: bool) {
             }
         }
     }
+}
+
+/// `--pairs` and `--sample`: the measurements behind docs/QUALITY.md.
+fn measure(opts: &Options) -> Result<(), String> {
+    let dir = store::models_dir(opts.models_dir.as_deref(), None);
+    let models = Models::load(&dir).map_err(|e| e.to_string())?;
+    if let Some(file) = &opts.pairs {
+        let tsv = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let pairs = rewrite::pair_similarities(&models, &tsv)?;
+        let (t, balanced, kept, caught) = rewrite::choose_threshold(&pairs);
+        println!("{} pairs; best threshold {t:.2}: balanced accuracy {balanced:.3} (keep pairs passed {kept:.3}, change pairs refused {caught:.3})", pairs.len());
+        println!("in use: {:.2}", rewrite::MEANING_KEPT);
+        for lang in ["en", "cy"] {
+            for keep in [true, false] {
+                let mut v: Vec<f32> = pairs.iter().filter(|p| p.0 == lang && p.1 == keep).map(|p| p.2).collect();
+                v.sort_by(f32::total_cmp);
+                if let (Some(lo), Some(hi)) = (v.first(), v.last()) {
+                    println!("{lang} {:<6} n={:<3} cosine min {lo:.3} median {:.3} max {hi:.3}", if keep { "keep" } else { "change" }, v.len(), v[v.len() / 2]);
+                }
+            }
+        }
+    }
+    if let Some(corpus_dir) = &opts.sample {
+        let generator = Generator::load(&dir).map_err(|e| say_unavailable("generator", &e)).ok();
+        let engine = Engine::new();
+        let cases = crate::corpus::load(corpus_dir)?;
+        let mut shown = 0;
+        for lang in [Lang::En, Lang::Cy] {
+            let (mut tried, mut accepted) = (0, 0);
+            for case in cases.iter().filter(|c| c.lang == lang && c.split() == crate::corpus::Split::Test) {
+                if !case.expect.contains(&crate::finding::Category::PlainLanguage) || case.text.lines().count() > 1 {
+                    continue;
+                }
+                let r = rewrite::rewrite_in(&engine, Some(&models), generator.as_ref(), case.text.trim(), lang, &|| false);
+                tried += 1;
+                let ok = r.accepted().next().is_some();
+                accepted += usize::from(ok);
+                if opts.all && shown < 40 {
+                    shown += 1;
+                    println!("{} {}", if ok { "ACCEPTED" } else { "none    " }, r.original);
+                    for c in &r.candidates {
+                        println!("    [{}{}] {}", c.source, if c.accepted() { ", accepted" } else { "" }, c.text);
+                        for p in &c.problems {
+                            println!("        - {p}");
+                        }
+                    }
+                }
+            }
+            println!("{}: a checked rewrite for {accepted} of {tried} one-line test-split cases with plain-language findings", lang.code());
+        }
+    }
+    Ok(())
 }

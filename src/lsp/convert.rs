@@ -20,7 +20,8 @@ pub const CMD_CHECK_WORKSPACE: &str = "cofnod.server.checkWorkspace";
 pub const CMD_EXPLAIN: &str = "cofnod.server.explain";
 pub const CMD_IGNORE: &str = "cofnod.server.ignoreFinding";
 pub const CMD_DISABLE_RULE: &str = "cofnod.server.disableRule";
-pub const COMMANDS: [&str; 4] = [CMD_CHECK_WORKSPACE, CMD_EXPLAIN, CMD_IGNORE, CMD_DISABLE_RULE];
+pub const CMD_REWRITE: &str = "cofnod.server.rewrite";
+pub const COMMANDS: [&str; 5] = [CMD_CHECK_WORKSPACE, CMD_EXPLAIN, CMD_IGNORE, CMD_DISABLE_RULE, CMD_REWRITE];
 
 pub fn range(index: &LineIndex, start: usize, end: usize, enc: PositionEncoding) -> Range {
     let p = |o| {

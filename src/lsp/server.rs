@@ -13,7 +13,7 @@ use tower_lsp_server::ls_types::notification::Notification;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
-use super::convert::{self, CMD_CHECK_WORKSPACE, CMD_DISABLE_RULE, CMD_EXPLAIN, CMD_IGNORE};
+use super::convert::{self, CMD_CHECK_WORKSPACE, CMD_DISABLE_RULE, CMD_EXPLAIN, CMD_IGNORE, CMD_REWRITE};
 use super::settings::ClientSettings;
 use super::text::{DocumentText, TextPosition};
 use super::transport;
@@ -22,7 +22,9 @@ use crate::engine::{AnalysisCache, Engine};
 use crate::finding::{Category, Finding};
 use crate::ignored::IgnoreList;
 use crate::language::{DocLanguage, Lang};
-use crate::models::{store, ModelError, ModelUse, Models};
+use crate::models::generator::Generator;
+use crate::models::{rewrite, store, ModelError, ModelUse, Models};
+use std::sync::atomic::{AtomicBool, Ordering};
 use crate::position::{LineIndex, LspPosition, PositionEncoding};
 
 /// `cofnod/status`: the language and finding count of a note, for a status bar.
@@ -69,6 +71,27 @@ struct State {
     supports_configuration: bool,
     trace_verbose: bool,
     models: ModelSlot,
+    /// The rewrite generator, loaded on the first "Suggest a plainer version".
+    generator: Option<Option<Arc<Generator>>>,
+}
+
+/// Sets its flag when dropped: a cancelled request drops its future, and the
+/// generation running for it on a blocking thread sees the flag and stops.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+#[derive(Deserialize)]
+struct RewriteArgs {
+    uri: Uri,
+    version: i32,
+    /// Byte offsets of the sentence in that version.
+    start: usize,
+    end: usize,
 }
 
 /// The on-device models, loaded in the background the first time a note wants them.
@@ -119,6 +142,7 @@ pub async fn serve() {
                 supports_configuration: false,
                 trace_verbose: false,
                 models: ModelSlot::Unloaded,
+                generator: None,
             }),
         }),
     })
@@ -376,6 +400,81 @@ impl Backend {
         let language = outcome.language.code().to_string();
         self.client().publish_diagnostics(uri.clone(), outcome.diagnostics, version).await;
         self.client().send_notification::<StatusNotification>(StatusParams { uri, language, findings: count }).await;
+    }
+
+    /// "Suggest a plainer version": checked candidates for one sentence, offered to
+    /// the writer; the chosen one is applied as an edit. Returns every candidate,
+    /// with the reasons the refused ones were refused.
+    async fn rewrite(&self, args: RewriteArgs) -> RpcResult<Option<Value>> {
+        let (text, setup, enc) = {
+            let mut state = self.state();
+            let doc = state.docs.get(&args.uri).ok_or_else(|| lsp_error("the note is not open"))?;
+            if doc.version != args.version {
+                return Err(lsp_error("the note has changed since; ask again"));
+            }
+            let text = Arc::<str>::from(doc.text.text());
+            (text, state.setup(&args.uri), state.encoding)
+        };
+        let sentence = text
+            .get(args.start..args.end)
+            .filter(|s| !s.trim().is_empty())
+            .ok_or_else(|| lsp_error("the range is not a sentence of the note"))?
+            .to_string();
+        let generator = self.generator(&setup).await;
+        let cancelled = Arc::new(AtomicBool::new(false));
+        let _guard = CancelOnDrop(cancelled.clone());
+        let (engine, models) = (setup.engine.clone(), setup.models.clone());
+        let result = tokio::task::spawn_blocking(move || {
+            rewrite::rewrite(&engine, models.as_deref(), generator.as_deref(), &sentence, &|| cancelled.load(Ordering::Relaxed))
+        })
+        .await
+        .map_err(|_| lsp_error("the rewrite failed"))?;
+        let accepted: Vec<String> = result.accepted().map(|c| c.text.clone()).collect();
+        let welsh = result.lang == Lang::Cy;
+        if accepted.is_empty() {
+            let message = if welsh { "Ni basiodd unrhyw fersiwn gliriach wiriadau cofnod." } else { "No plainer version passed cofnod's checks." };
+            self.client().show_message(MessageType::INFO, message).await;
+        } else {
+            let prompt = if welsh { "Fersiynau cliriach a basiodd wiriadau cofnod:" } else { "Plainer versions that passed cofnod's checks:" };
+            let items = accepted.iter().take(3).map(|t| MessageActionItem { title: t.clone(), properties: HashMap::new() }).collect();
+            let choice = self.client().show_message_request(MessageType::INFO, prompt, Some(items)).await.ok().flatten();
+            if let Some(choice) = choice {
+                let still = self.state().docs.get(&args.uri).map(|d| d.version) == Some(args.version);
+                if still {
+                    let index = LineIndex::new(&text);
+                    let pos = |o: usize| {
+                        let p = index.lsp_position(o, enc);
+                        Position { line: p.line, character: p.character }
+                    };
+                    let edit = TextEdit { range: Range { start: pos(args.start), end: pos(args.end) }, new_text: choice.title };
+                    let changes = HashMap::from([(args.uri.clone(), vec![edit])]);
+                    let _ = self.client().apply_edit(WorkspaceEdit { changes: Some(changes), ..WorkspaceEdit::default() }).await;
+                }
+            }
+        }
+        Ok(Some(serde_json::to_value(&result).unwrap_or(Value::Null)))
+    }
+
+    /// The generator, loaded once on first use (none if not installed or off).
+    async fn generator(&self, setup: &Setup) -> Option<Arc<Generator>> {
+        if setup.models.is_none() {
+            return None;
+        }
+        if let Some(g) = &self.state().generator {
+            return g.clone();
+        }
+        let dir = store::models_dir(None, setup.config.models_dir.as_deref());
+        let loaded = tokio::task::spawn_blocking(move || Generator::load(&dir)).await.ok();
+        let generator = match loaded {
+            Some(Ok(g)) => Some(Arc::new(g)),
+            Some(Err(e)) => {
+                self.client().log_message(MessageType::INFO, format!("cofnod: {e}; rewrites use the word lists only")).await;
+                None
+            }
+            None => None,
+        };
+        self.state().generator = Some(generator.clone());
+        generator
     }
 
     async fn refresh_all(&self) {
@@ -668,14 +767,36 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> RpcResult<Option<CodeActionResponse>> {
         let uri = params.text_document.uri;
-        let Some((outcome, enc, forced, _)) = self.current(&uri).await else { return Ok(None) };
+        let Some((outcome, enc, forced, engine)) = self.current(&uri).await else { return Ok(None) };
         let index = LineIndex::new(&outcome.text);
         let offset = |p: Position| index.offset_of(LspPosition { line: p.line, character: p.character }, enc);
         let (Some(from), Some(to)) = (offset(params.range.start), offset(params.range.end)) else { return Ok(None) };
         let mut actions = Vec::new();
+        let mut sentences = Vec::new();
         for f in outcome.findings.iter().filter(|f| f.start <= to && from <= f.end) {
             let for_finding = convert::code_actions(&uri, &outcome.text, &index, f, enc, forced);
             actions.extend(for_finding.into_iter().map(CodeActionOrCommand::CodeAction));
+            let span = engine.with_document(&outcome.text, |doc| {
+                doc.sentences.iter().find(|s| s.start <= f.start && f.start < s.end).map(|s| (s.start, s.end, s.lang))
+            });
+            if let Some(span) = span.filter(|s| !sentences.contains(s)) {
+                sentences.push(span);
+            }
+        }
+        // On demand: the generator runs only when the writer picks this.
+        let version = self.state().docs.get(&uri).map(|d| d.version);
+        for (start, end, lang) in sentences {
+            let title = match forced.unwrap_or(lang) {
+                Lang::En => "Suggest a plainer version",
+                Lang::Cy => "Awgrymu fersiwn gliriach",
+            };
+            let args = json!({ "uri": uri.as_str(), "version": version, "start": start, "end": end });
+            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: title.to_string(),
+                kind: Some(CodeActionKind::REFACTOR_REWRITE),
+                command: Some(Command { title: title.to_string(), command: CMD_REWRITE.to_string(), arguments: Some(vec![args]) }),
+                ..CodeAction::default()
+            }));
         }
         Ok(Some(actions))
     }
@@ -683,6 +804,10 @@ impl LanguageServer for Backend {
     async fn execute_command(&self, params: ExecuteCommandParams) -> RpcResult<Option<Value>> {
         let arg = |i: usize| params.arguments.get(i).cloned().unwrap_or(Value::Null);
         match params.command.as_str() {
+            CMD_REWRITE => {
+                let args: RewriteArgs = serde_json::from_value(arg(0)).map_err(|e| lsp_error(format!("rewrite: {e}")))?;
+                self.rewrite(args).await
+            }
             CMD_EXPLAIN => {
                 let id = arg(0).as_str().map(str::to_string).ok_or_else(|| lsp_error("explain needs a category or rule id"))?;
                 let lang = arg(1).as_str().and_then(Lang::parse).unwrap_or(Lang::En);

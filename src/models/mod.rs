@@ -5,6 +5,7 @@
 pub mod encoder;
 pub mod generator;
 pub mod heads;
+pub mod outcomes;
 pub mod review;
 pub mod rewrite;
 pub mod store;
