@@ -81,6 +81,9 @@ impl Generator {
         let chat = format!(
             "<|im_start|>system\nYou are a careful editor of social care records.<|im_end|>\n<|im_start|>user\n{prompt}<|im_end|>\n<|im_start|>assistant\n"
         );
+        if cancelled() {
+            return Ok(Vec::new());
+        }
         let ids = self.tokenizer.encode(chat.as_str(), false).map_err(|e| e.to_string())?.get_ids().to_vec();
         let dev = Device::Cpu;
         // The prompt once; each candidate continues from a copy of its cache.

@@ -260,10 +260,12 @@ export function notFoundMessage(resolved: ResolvedServer): string {
 export type MessageLanguage = 'auto' | 'en' | 'cy';
 export type Severity = 'hint' | 'info' | 'warning' | 'error';
 export type TraceLevel = 'off' | 'messages' | 'verbose';
+export type ModelUse = 'auto' | 'off';
 
 export const MESSAGE_LANGUAGES: readonly MessageLanguage[] = ['auto', 'en', 'cy'];
 export const SEVERITIES: readonly Severity[] = ['hint', 'info', 'warning', 'error'];
 export const TRACE_LEVELS: readonly TraceLevel[] = ['off', 'messages', 'verbose'];
+export const MODEL_USES: readonly ModelUse[] = ['auto', 'off'];
 
 /** The `cofnod` settings section as the server reads it. `cofnod.path` is the client's only. */
 export interface ServerSettings {
@@ -274,6 +276,8 @@ export interface ServerSettings {
     ruleFiles: string[];
     ignore: string[];
     trace: { server: TraceLevel };
+    models: ModelUse;
+    modelsDir: string;
 }
 
 export const DEFAULT_SETTINGS: Readonly<ServerSettings> = Object.freeze<ServerSettings>({
@@ -284,6 +288,8 @@ export const DEFAULT_SETTINGS: Readonly<ServerSettings> = Object.freeze<ServerSe
     ruleFiles: [],
     ignore: [],
     trace: { server: 'off' },
+    models: 'auto',
+    modelsDir: '',
 });
 
 /** The setting keys (under `cofnod.`) that are sent to the server. */
@@ -295,6 +301,8 @@ export const SERVER_SETTING_KEYS: readonly string[] = [
     'ruleFiles',
     'ignore',
     'trace.server',
+    'models',
+    'modelsDir',
 ];
 
 /** Settings the client reads itself and does not send. */
@@ -374,6 +382,10 @@ export function shapeSettings(get: (key: string) => unknown): ServerSettings {
                 ? (trace as TraceLevel)
                 : DEFAULT_SETTINGS.trace.server,
         },
+        models: (MODEL_USES as readonly unknown[]).includes(get('models'))
+            ? (get('models') as ModelUse)
+            : DEFAULT_SETTINGS.models,
+        modelsDir: typeof get('modelsDir') === 'string' ? (get('modelsDir') as string).trim() : '',
     };
 }
 

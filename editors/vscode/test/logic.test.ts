@@ -103,6 +103,8 @@ describe('shapeSettings', () => {
             ruleFiles: [],
             ignore: [],
             trace: { server: 'off' },
+            models: 'auto',
+            modelsDir: '',
         });
     });
 
@@ -116,6 +118,8 @@ describe('shapeSettings', () => {
             ignore: ['templates/**'],
             'trace.server': 'verbose',
             path: '/opt/cofnod',
+            models: 'off',
+            modelsDir: ' /srv/cofnod/models ',
         };
         const s = logic.shapeSettings((k) => raw[k]);
         assert.deepEqual(s, {
@@ -126,6 +130,8 @@ describe('shapeSettings', () => {
             ruleFiles: ['rules/ours.toml'],
             ignore: ['templates/**'],
             trace: { server: 'verbose' },
+            models: 'off',
+            modelsDir: '/srv/cofnod/models',
         });
         assert.equal('path' in s, false, 'cofnod.path is for the client only');
     });
@@ -137,8 +143,12 @@ describe('shapeSettings', () => {
             disable: 'vague',
             severity: ['vague'],
             'trace.server': 'loud',
+            models: 'sometimes',
+            modelsDir: 7,
         };
         const s = logic.shapeSettings((k) => raw[k]);
+        assert.equal(s.models, 'auto');
+        assert.equal(s.modelsDir, '');
         assert.equal(s.language, 'auto');
         assert.equal(s.debounceMs, 0);
         assert.deepEqual(s.disable, []);

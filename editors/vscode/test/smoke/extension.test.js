@@ -128,6 +128,8 @@ describe('the bundled extension', { skip }, () => {
             ruleFiles: [],
             ignore: ['templates/**'],
             trace: { server: 'off' },
+            models: 'auto',
+            modelsDir: '',
         };
         await waitFor('workspace/configuration', () => serverLog().some((m) => m.configurationAnswer));
         const log = serverLog();
