@@ -90,16 +90,6 @@ impl Engine {
         Analysis { language: doc.language, findings }
     }
 
-    /// The models' review of findings already made by the rules for `text` (by
-    /// `analyse` or `analyse_cached`): the language server publishes the rules'
-    /// findings first and these when the model is done.
-    pub fn review_with_models(&self, text: &str, mut findings: Vec<Finding>, models: &Models) -> Vec<Finding> {
-        let doc = Document::build(text, &self.rules.labels, &self.detector);
-        self.review_document(&doc, models, &mut findings);
-        Self::drop_unchecked(text, &mut findings);
-        findings
-    }
-
     fn review_document(&self, doc: &Document, models: &Models, findings: &mut Vec<Finding>) {
         let Ok(scores) = review::score_sentences(models, &models.heads, doc) else { return };
         let enabled = |cat: Category| {

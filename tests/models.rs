@@ -145,10 +145,9 @@ fn rules_of(report: &serde_json::Value) -> Vec<String> {
 fn models_add_a_judgement_the_rules_miss_and_leave_good_recording_alone() {
     let Some(dir) = installed("encoder") else { return };
     // Vagueness in words no rule lists.
-    for (text, rule) in [("Things went downhill over the weekend.\n", "vague/model")] {
-        assert_eq!(rules_of(&check_json(&dir, text, "off")), Vec::<String>::new(), "{text}");
-        assert_eq!(rules_of(&check_json(&dir, text, "auto")), vec![rule.to_string()], "{text}");
-    }
+    let text = "Things went downhill over the weekend.\n";
+    assert_eq!(rules_of(&check_json(&dir, text, "off")), Vec::<String>::new());
+    assert_eq!(rules_of(&check_json(&dir, text, "auto")), ["vague/model"]);
 
     let good = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/samples/good-practice.md")).unwrap();
     assert_eq!(rules_of(&check_json(&dir, &good, "auto")), Vec::<String>::new());

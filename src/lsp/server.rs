@@ -457,9 +457,7 @@ impl Backend {
 
     /// The generator, loaded once on first use (none if not installed or off).
     async fn generator(&self, setup: &Setup) -> Option<Arc<Generator>> {
-        if setup.models.is_none() {
-            return None;
-        }
+        setup.models.as_ref()?;
         if let Some(g) = &self.state().generator {
             return g.clone();
         }

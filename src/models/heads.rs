@@ -1,8 +1,9 @@
 //! Classifier heads: one small MLP per category over the encoder's sentence
-//! embedding, trained by `cofnod train` on the corpus's train split
-//! (`models/heads.safetensors`), with the thresholds that decide what a probability
-//! does chosen on the validation split (`models/heads.toml`). Both are embedded in
-//! the binary; only the encoder they read is installed separately.
+//! embedding, trained by `cofnod train` on the corpus's train and validation splits
+//! (`models/heads.safetensors`: five cross-validation fold models, averaged), with
+//! the thresholds that decide what a probability does chosen from their out-of-fold
+//! scores (`models/heads.toml`). Both are embedded in the binary; only the encoder
+//! they read is installed separately.
 
 use std::collections::HashMap;
 

@@ -7,7 +7,8 @@
 //! - veto the rules' findings of a category in a sentence where the probability is
 //!   below the category's `veto` threshold.
 //!
-//! The thresholds come from `cofnod train`, chosen on the validation split only.
+//! The thresholds come from `cofnod train`: cross-validation over the train and
+//! validation splits, never the test split (see `train.rs`).
 
 use crate::document::Document;
 use crate::finding::{Category, Finding};

@@ -256,9 +256,9 @@ fn must_keep(sentence: &str) -> Vec<String> {
     }
     for (i, raw) in sentence.split_whitespace().enumerate() {
         let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
-        if w.chars().any(|c| c.is_ascii_digit()) {
-            keep.push(w.to_string());
-        } else if i > 0 && w.chars().next().is_some_and(char::is_uppercase) && w != "I" && w.len() > 1 {
+        let number = w.chars().any(|c| c.is_ascii_digit());
+        let name = i > 0 && w.chars().next().is_some_and(char::is_uppercase) && w != "I" && w.len() > 1;
+        if number || name {
             keep.push(w.to_string());
         }
     }
@@ -305,35 +305,6 @@ fn problems(
     problems
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn replies_lose_their_labels_and_quotes() {
-        assert_eq!(clean_reply("Rewrite:\nI visited Mrs Jones."), "I visited Mrs Jones.");
-        assert_eq!(clean_reply("Plain English: \"I visited Mrs Jones.\"\nThis keeps every fact."), "I visited Mrs Jones.");
-        assert_eq!(clean_reply("At 10:30 I visited Mrs Jones."), "At 10:30 I visited Mrs Jones.");
-    }
-
-    #[test]
-    fn names_numbers_and_quotes_must_be_kept() {
-        let keep = must_keep("Mrs Jones said “I want my garden back” on 12 March at 10:30.");
-        assert_eq!(keep, ["I want my garden back", "Jones", "12", "March", "10:30"]);
-    }
-
-    #[test]
-    fn a_candidate_that_adds_a_fact_or_drops_a_name_is_refused() {
-        let allowed = HashSet::new();
-        let p = problems("Mrs Jones was visited today.", "Mrs Jones was visited today by her son.", 2, 1, Some(0.95), "generator", &allowed, Lang::En);
-        assert!(p.iter().any(|p| p.contains("adds words") && p.contains("son")), "{p:?}");
-        let p = problems("Mrs Jones was visited today.", "She was visited today.", 2, 1, Some(0.95), "generator", &allowed, Lang::En);
-        assert!(p.iter().any(|p| p.contains("drops Jones")), "{p:?}");
-        let p = problems("Mrs Jones was visited today.", "I visited Mrs Jones today.", 2, 1, Some(0.95), "generator", &allowed, Lang::En);
-        assert!(p.is_empty(), "{p:?}");
-    }
-}
-
 /// Encoder cosine for each labelled pair of corpus/rewrites/pairs.tsv:
 /// (language, meaning kept?, cosine).
 pub fn pair_similarities(models: &Models, tsv: &str) -> Result<Vec<(String, bool, f32)>, String> {
@@ -363,4 +334,33 @@ pub fn choose_threshold(pairs: &[(String, bool, f32)]) -> (f32, f64, f64, f64) {
         }
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replies_lose_their_labels_and_quotes() {
+        assert_eq!(clean_reply("Rewrite:\nI visited Mrs Jones."), "I visited Mrs Jones.");
+        assert_eq!(clean_reply("Plain English: \"I visited Mrs Jones.\"\nThis keeps every fact."), "I visited Mrs Jones.");
+        assert_eq!(clean_reply("At 10:30 I visited Mrs Jones."), "At 10:30 I visited Mrs Jones.");
+    }
+
+    #[test]
+    fn names_numbers_and_quotes_must_be_kept() {
+        let keep = must_keep("Mrs Jones said “I want my garden back” on 12 March at 10:30.");
+        assert_eq!(keep, ["I want my garden back", "Jones", "12", "March", "10:30"]);
+    }
+
+    #[test]
+    fn a_candidate_that_adds_a_fact_or_drops_a_name_is_refused() {
+        let allowed = HashSet::new();
+        let p = problems("Mrs Jones was visited today.", "Mrs Jones was visited today by her son.", 2, 1, Some(0.95), "generator", &allowed, Lang::En);
+        assert!(p.iter().any(|p| p.contains("adds words") && p.contains("son")), "{p:?}");
+        let p = problems("Mrs Jones was visited today.", "She was visited today.", 2, 1, Some(0.95), "generator", &allowed, Lang::En);
+        assert!(p.iter().any(|p| p.contains("drops Jones")), "{p:?}");
+        let p = problems("Mrs Jones was visited today.", "I visited Mrs Jones today.", 2, 1, Some(0.95), "generator", &allowed, Lang::En);
+        assert!(p.is_empty(), "{p:?}");
+    }
 }

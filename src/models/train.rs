@@ -220,12 +220,14 @@ fn choose_add(cases: &[ValCase], cat: Category) -> Option<(f32, f64, f64)> {
     })
 }
 
+/// One category's MLP: w1 [dim × HIDDEN] row-major, b1 [HIDDEN], w2 [HIDDEN], b2.
+type Head = (Vec<f32>, Vec<f32>, Vec<f32>, f32);
+
 /// The trained heads: the input standardisation and one small MLP per category.
 pub struct HeadWeights {
     mean: Vec<f32>,
     std: Vec<f32>,
-    /// Per category: w1 [dim × HIDDEN] row-major, b1 [HIDDEN], w2 [HIDDEN], b2.
-    heads: Vec<(Vec<f32>, Vec<f32>, Vec<f32>, f32)>,
+    heads: Vec<Head>,
 }
 
 /// A small seeded generator for the initial weights (xorshift64*), so training is

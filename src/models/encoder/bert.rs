@@ -44,9 +44,8 @@ impl LayerNorm {
 }
 
 struct Layer {
-    query: Linear,
-    key: Linear,
-    value: Linear,
+    /// Query, key and value in one: [in, 3 × hidden], one gemm instead of three.
+    qkv: Linear,
     attention_out: Linear,
     attention_norm: LayerNorm,
     ffn_in: Linear,
@@ -107,9 +106,7 @@ impl Bert {
         let mut layers = Vec::with_capacity(file.layers);
         for l in 0..file.layers {
             layers.push(Layer {
-                query: linear(&format!("l{l}.q"), h, h)?,
-                key: linear(&format!("l{l}.k"), h, h)?,
-                value: linear(&format!("l{l}.v"), h, h)?,
+                qkv: fuse(&[linear(&format!("l{l}.q"), h, h)?, linear(&format!("l{l}.k"), h, h)?, linear(&format!("l{l}.v"), h, h)?])?,
                 attention_out: linear(&format!("l{l}.ao"), h, h)?,
                 attention_norm: norm(&format!("l{l}.aln"))?,
                 ffn_in: linear(&format!("l{l}.fi"), ff, h)?,
@@ -185,9 +182,10 @@ impl Bert {
             t.reshape((b, len, self.heads, head_dim))?.transpose(1, 2)?.contiguous()
         };
         for layer in &self.layers {
-            let q = split(layer.query.forward(&x)?)?;
-            let k = split(layer.key.forward(&x)?)?;
-            let v = split(layer.value.forward(&x)?)?;
+            let qkv = layer.qkv.forward(&x)?;
+            let q = split(qkv.narrow(2, 0, h)?)?;
+            let k = split(qkv.narrow(2, h, h)?)?;
+            let v = split(qkv.narrow(2, 2 * h, h)?)?;
             let scores = (q.matmul(&k.t()?)? * scale)?.broadcast_add(&key_bias)?;
             let probs = candle_nn::ops::softmax_last_dim(&scores)?;
             let context = probs.matmul(&v)?.transpose(1, 2)?.reshape((b, len, h))?;
@@ -204,6 +202,16 @@ impl Bert {
         let mean = summed.broadcast_div(&counts)?;
         mean.to_dtype(DType::F32)?.to_vec2()
     }
+}
+
+/// Linear layers side by side: their weights and biases joined along the outputs.
+fn fuse(parts: &[Linear]) -> LoadResult<Linear> {
+    let weights: Vec<&Tensor> = parts.iter().map(|l| &l.weight).collect();
+    let biases: Vec<&Tensor> = parts.iter().map(|l| &l.bias).collect();
+    Ok(Linear {
+        weight: Tensor::cat(&weights, 1).map_err(candle_err)?,
+        bias: Tensor::cat(&biases, 0).map_err(candle_err)?,
+    })
 }
 
 /// BERT's exact (erf) GELU with erf from Abramowitz and Stegun 7.1.26 (error below

@@ -166,7 +166,7 @@ impl E5File {
                 TensorType::F32 => count * 4,
                 TensorType::Q4_0 => count / 32 * 18,
             };
-            if n_bytes != expected || (kind == TensorType::Q4_0 && count % 32 != 0) {
+            if n_bytes != expected || (kind == TensorType::Q4_0 && !count.is_multiple_of(32)) {
                 return Err(invalid(format!("tensor {name} has {n_bytes} bytes for {count} values")));
             }
             let end = start.checked_add(n_bytes).filter(|&e| e <= bytes.len());
