@@ -329,9 +329,7 @@ impl Backend {
             (setup, text, version, cache, state.encoding, state.trace_verbose || state.settings.trace_verbose)
         };
         let problems = setup.problems.clone();
-        if let Some(dir) = setup.load_models.clone() {
-            self.load_models(dir);
-        }
+        self.start_loading(&setup);
         let setup = Arc::new(setup);
         let rules_setup = setup.clone();
         let rules_text = text.clone();
@@ -355,6 +353,14 @@ impl Backend {
         let Ok(outcome) = outcome else { return };
         if current(self) == Some((version, generation)) {
             self.publish(uri, Some(version), outcome, trace).await;
+        }
+    }
+
+    /// Whoever first builds a setup that wants the models starts loading them
+    /// (`State::models_for` marked them as loading).
+    fn start_loading(&self, setup: &Setup) {
+        if let Some(dir) = setup.load_models.clone() {
+            self.load_models(dir);
         }
     }
 
@@ -415,6 +421,7 @@ impl Backend {
             let text = Arc::<str>::from(doc.text.text());
             (text, state.setup(&args.uri), state.encoding)
         };
+        self.start_loading(&setup);
         let sentence = text
             .get(args.start..args.end)
             .filter(|s| !s.trim().is_empty())
@@ -490,6 +497,7 @@ impl Backend {
             let (text, cache) = (Arc::<str>::from(doc.text.text()), doc.cache.clone());
             (state.setup(uri), text, cache, state.encoding)
         };
+        self.start_loading(&setup);
         let forced = setup.config.settings.message_lang;
         let engine = setup.engine.clone();
         let outcome = tokio::task::spawn_blocking(move || {
@@ -540,6 +548,7 @@ impl Backend {
                 let open_text = state.docs.get(&uri).map(|d| Arc::<str>::from(d.text.text()));
                 (state.setup(&uri), state.encoding, open_text)
             };
+            self.start_loading(&setup);
             if setup.config.is_ignored(path) {
                 continue;
             }
