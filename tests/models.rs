@@ -109,6 +109,26 @@ fn check_without_models_runs_the_rules_and_says_so_once() {
 }
 
 #[test]
+fn cofnod_toml_can_switch_the_models_off_and_name_their_folder() {
+    let notes = tempfile::tempdir().unwrap();
+    let empty = tempfile::tempdir().unwrap();
+    std::fs::write(notes.path().join("a.txt"), "The service user was non-compliant.\n").unwrap();
+    std::fs::write(notes.path().join("cofnod.toml"), "[models]\nuse = \"off\"\n").unwrap();
+    let out = cofnod(empty.path()).arg("check").arg(notes.path()).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "", "models off: nothing to say about them");
+    // `[models] dir` names a folder, relative to the file; the environment is weaker.
+    let broken = notes.path().join("models/encoder");
+    std::fs::create_dir_all(&broken).unwrap();
+    std::fs::write(broken.join("e5-small-q4.bin"), b"not a model").unwrap();
+    std::fs::write(notes.path().join("cofnod.toml"), "[models]\ndir = \"models\"\n").unwrap();
+    let mut c = Command::new(env!("CARGO_BIN_EXE_cofnod"));
+    c.env_remove("COFNOD_MODELS").env_remove("COFNOD_MODELS_DIR").current_dir(notes.path());
+    let out = c.args(["check", "a.txt"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("models/encoder/e5-small-q4.bin") && stderr.contains("truncated"), "{stderr}");
+}
+
+#[test]
 fn a_truncated_model_is_named_and_the_rules_run_alone() {
     let notes = tempfile::tempdir().unwrap();
     let broken = tempfile::tempdir().unwrap();

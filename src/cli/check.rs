@@ -194,7 +194,9 @@ pub fn run(opts: Options) -> i32 {
     // Models load once, on the first note that wants them; without them the rules
     // run alone, and the user is told once.
     let models_dir = {
-        let cwd_config = if opts.no_config { None } else { Config::find(&cwd).and_then(|p| Config::load(&p).ok()) };
+        // `[models] dir` of --config, else of the cofnod.toml nearest the working folder.
+        let config_path = if opts.no_config { None } else { opts.config.clone().or_else(|| Config::find(&cwd)) };
+        let cwd_config = config_path.and_then(|p| Config::load(&p).ok());
         store::models_dir(opts.models_dir.as_deref(), cwd_config.and_then(|c| c.models_dir).as_deref())
     };
     let models: OnceLock<Option<Models>> = OnceLock::new();
