@@ -181,6 +181,17 @@ pub fn run() -> i32 {
     }
 }
 
+/// 0 on success; else the error, named as cofnod's, and 2 (a usage or setup problem).
+fn exit_code(result: Result<(), String>) -> i32 {
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("cofnod: {e}");
+            2
+        }
+    }
+}
+
 fn outcomes(outcome: Option<String>, evaluate: Option<PathBuf>, models_dir: Option<&Path>) -> i32 {
     let result = (|| -> Result<(), String> {
         let models = crate::models::Models::load(&crate::models::store::models_dir(models_dir, None)).map_err(|e| e.to_string())?;
@@ -201,13 +212,7 @@ fn outcomes(outcome: Option<String>, evaluate: Option<PathBuf>, models_dir: Opti
         }
         Ok(())
     })();
-    match result {
-        Ok(()) => 0,
-        Err(e) => {
-            eprintln!("cofnod: {e}");
-            2
-        }
-    }
+    exit_code(result)
 }
 
 fn train(corpus: &Path, out: &Path, models_dir: Option<&Path>) -> i32 {
@@ -224,13 +229,7 @@ fn train(corpus: &Path, out: &Path, models_dir: Option<&Path>) -> i32 {
         println!("wrote {0}/heads.safetensors, {0}/heads.toml and {0}/outcomes/prototypes.safetensors; rebuild cofnod to embed them", out.display());
         Ok(())
     })();
-    match result {
-        Ok(()) => 0,
-        Err(e) => {
-            eprintln!("cofnod: {e}");
-            2
-        }
-    }
+    exit_code(result)
 }
 
 fn corpus(dir: &Path, rules: &[PathBuf], misses: bool, models: crate::models::ModelUse, models_dir: Option<&Path>) -> i32 {
@@ -252,11 +251,5 @@ fn corpus(dir: &Path, rules: &[PathBuf], misses: bool, models: crate::models::Mo
         }
         Ok(())
     })();
-    match result {
-        Ok(()) => 0,
-        Err(e) => {
-            eprintln!("cofnod: {e}");
-            2
-        }
-    }
+    exit_code(result)
 }

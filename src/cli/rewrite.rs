@@ -30,13 +30,7 @@ fn say_unavailable(what: &str, e: &ModelError) {
 
 pub fn run(opts: Options) -> i32 {
     if opts.pairs.is_some() || opts.sample.is_some() {
-        return match measure(&opts) {
-            Ok(()) => 0,
-            Err(e) => {
-                eprintln!("cofnod: {e}");
-                2
-            }
-        };
+        return super::exit_code(measure(&opts));
     }
     let sentence = opts.sentence.trim();
     if sentence.is_empty() {

@@ -778,18 +778,24 @@ impl LanguageServer for Backend {
         let index = LineIndex::new(&outcome.text);
         let offset = |p: Position| index.offset_of(LspPosition { line: p.line, character: p.character }, enc);
         let (Some(from), Some(to)) = (offset(params.range.start), offset(params.range.end)) else { return Ok(None) };
+        let in_range: Vec<&Finding> = outcome.findings.iter().filter(|f| f.start <= to && from <= f.end).collect();
         let mut actions = Vec::new();
-        let mut sentences = Vec::new();
-        for f in outcome.findings.iter().filter(|f| f.start <= to && from <= f.end) {
+        for f in &in_range {
             let for_finding = convert::code_actions(&uri, &outcome.text, &index, f, enc, forced);
             actions.extend(for_finding.into_iter().map(CodeActionOrCommand::CodeAction));
-            let span = engine.with_document(&outcome.text, |doc| {
-                doc.sentences.iter().find(|s| s.start <= f.start && f.start < s.end).map(|s| (s.start, s.end, s.lang))
-            });
-            if let Some(span) = span.filter(|s| !sentences.contains(s)) {
-                sentences.push(span);
-            }
         }
+        // The sentences those findings are in, each once (the document built once).
+        let sentences: Vec<(usize, usize, Lang)> = if in_range.is_empty() {
+            Vec::new()
+        } else {
+            engine.with_document(&outcome.text, |doc| {
+                doc.sentences
+                    .iter()
+                    .filter(|s| in_range.iter().any(|f| s.start <= f.start && f.start < s.end))
+                    .map(|s| (s.start, s.end, s.lang))
+                    .collect()
+            })
+        };
         // On demand: the generator runs only when the writer picks this.
         let version = self.state().docs.get(&uri).map(|d| d.version);
         for (start, end, lang) in sentences {

@@ -50,6 +50,14 @@ pub enum ModelError {
     Heads(String),
 }
 
+/// Tensors as a safetensors file image, for the files `cofnod train` writes (heads,
+/// outcome prototypes), without a round trip through a temporary file.
+/// Sorted by name, so the same tensors always give the same bytes.
+pub(crate) fn safetensors_bytes(tensors: HashMap<String, candle_core::Tensor>) -> Result<Vec<u8>, String> {
+    let sorted: std::collections::BTreeMap<String, candle_core::Tensor> = tensors.into_iter().collect();
+    safetensors::serialize(sorted, None).map_err(|e| e.to_string())
+}
+
 /// Sentence embeddings kept for re-use (an edited note re-embeds only changed
 /// sentences). Cleared when full, which is rare and cheap.
 const CACHE_ENTRIES: usize = 20_000;

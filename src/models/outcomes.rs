@@ -104,11 +104,7 @@ pub fn build_prototypes(models: &Models) -> Result<Vec<u8>, String> {
     }
     // The source hash rides along as the name of a one-value tensor.
     tensors.insert(format!("source.{}", source_hash()), Tensor::from_vec(vec![0f32], 1, &Device::Cpu).map_err(|e| e.to_string())?);
-    let path = std::env::temp_dir().join(format!("cofnod-outcomes-{}.safetensors", std::process::id()));
-    candle_core::safetensors::save(&tensors, &path).map_err(|e| e.to_string())?;
-    let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
-    let _ = std::fs::remove_file(&path);
-    Ok(bytes)
+    super::safetensors_bytes(tensors)
 }
 
 /// The 3 statements closest to `outcome`, best first. `None` if the prototypes were

@@ -133,25 +133,16 @@ pub fn train(engine: &Engine, models: &Models, cases: &[Case], say: &mut dyn FnM
     };
     let mut report = String::new();
     if std::env::var_os("COFNOD_TRAIN_DIAGNOSE").is_some() {
+        // The model alone, out of fold, near the thresholds that matter (tp/fp/fn).
         for cat in Category::ALL {
             let mut line = format!("{:<18}", cat.id());
             for t in [0.95f32, 0.98, 0.99, 0.995, 0.997, 0.998, 0.999, 0.9995] {
-                let (mut tp, mut fp, mut fn_) = (0, 0, 0);
-                for case in &scored {
-                    let found = case.scores.iter().any(|s| s.p[cat.index()] >= t);
-                    match (case.expect.contains(&cat), found) {
-                        (true, true) => tp += 1,
-                        (false, true) => fp += 1,
-                        (true, false) => fn_ += 1,
-                        _ => {}
-                    }
-                }
-                let _ = write!(line, "  {t}: {tp}/{fp}/{fn_}");
+                let c = model_alone(&scored, cat, t);
+                let _ = write!(line, "  {t}: {}/{}/{}", c.tp, c.fp, c.fn_);
             }
             let _ = writeln!(report, "{line}");
         }
     }
-    let _ = writeln!(report, "{:<18} {:>7} {:>7}   {:>6} {:>6}   (out-of-fold F1 on train+validation; thresholds)", "category", "rules", "+model", "add", "veto");
     for cat in Category::ALL {
         let base = f1_for(&scored, cat, Thresholds::default());
         let add = choose_add(&scored, cat);
@@ -206,18 +197,25 @@ fn choose_add(cases: &[ValCase], cat: Category) -> Option<(f32, f64, f64)> {
     // The heads are sharp, so the useful thresholds are near 1.
     let grid = (50..=98).step_by(2).map(|t| t as f32 / 100.0).chain([0.99, 0.995, 0.997, 0.998, 0.999, 0.9995]);
     grid.into_iter().find_map(|t| {
-        let mut c = crate::corpus::Counts::default();
-        for case in cases {
-            let found = case.scores.iter().any(|s| s.p[cat.index()] >= t);
-            match (case.expect.contains(&cat), found) {
-                (true, true) => c.tp += 1,
-                (false, true) => c.fp += 1,
-                (true, false) => c.fn_ += 1,
-                _ => {}
-            }
-        }
+        let c = model_alone(cases, cat, t);
         (c.tp >= MIN_ADDED && c.precision() >= ADD_PRECISION).then(|| (t, c.precision(), c.recall()))
     })
+}
+
+/// Case-level counts for the model alone: a case is flagged if any of its
+/// sentences reaches `t` for `cat`.
+fn model_alone(cases: &[ValCase], cat: Category, t: f32) -> crate::corpus::Counts {
+    let mut c = crate::corpus::Counts::default();
+    for case in cases {
+        let found = case.scores.iter().any(|s| s.p[cat.index()] >= t);
+        match (case.expect.contains(&cat), found) {
+            (true, true) => c.tp += 1,
+            (false, true) => c.fp += 1,
+            (true, false) => c.fn_ += 1,
+            _ => {}
+        }
+    }
+    c
 }
 
 /// One category's MLP: w1 [dim × HIDDEN] row-major, b1 [HIDDEN], w2 [HIDDEN], b2.
@@ -316,11 +314,7 @@ fn save_heads(models: &[HeadWeights]) -> candle_core::Result<Vec<u8>> {
             tensors.insert(format!("f{k}.{id}.b2"), Tensor::from_vec(vec![*b2], 1, &dev)?);
         }
     }
-    let path = std::env::temp_dir().join(format!("cofnod-heads-{}.safetensors", std::process::id()));
-    candle_core::safetensors::save(&tensors, &path)?;
-    let bytes = std::fs::read(&path)?;
-    let _ = std::fs::remove_file(&path);
-    Ok(bytes)
+    super::safetensors_bytes(tensors).map_err(candle_core::Error::msg)
 }
 
 struct ValCase {

@@ -127,6 +127,10 @@ impl Bert {
         })
     }
 
+    pub fn hidden(&self) -> usize {
+        self.hidden
+    }
+
     pub fn vocab_rows(&self) -> usize {
         self.word_blocks.len() / (self.hidden / 32 * Q4_BLOCK_BYTES)
     }

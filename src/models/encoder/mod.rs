@@ -7,8 +7,6 @@ mod bert;
 mod e5_file;
 mod tokenizer;
 
-use std::path::Path;
-
 pub use e5_file::FormatError;
 
 use bert::Bert;
@@ -25,11 +23,7 @@ pub struct Encoder {
 }
 
 impl Encoder {
-    pub fn load(path: &Path) -> Result<Encoder, FormatError> {
-        let bytes = std::fs::read(path).map_err(|e| FormatError::Invalid(format!("cannot read: {e}")))?;
-        Encoder::from_bytes(&bytes)
-    }
-
+    /// From the bytes of an E5S1 file (`Models::load` reads and hash-checks it).
     pub fn from_bytes(bytes: &[u8]) -> Result<Encoder, FormatError> {
         let file = E5File::parse(bytes)?;
         let bert = Bert::load(&file, bytes)?;
@@ -42,8 +36,9 @@ impl Encoder {
         Ok(Encoder { tokenizer, bert, pad })
     }
 
+    /// The embedding size (384 for e5-small), from the model file.
     pub fn dim(&self) -> usize {
-        384
+        self.bert.hidden()
     }
 
     /// Ids the model reads for `text`: `<s>`, the ids of `query: text`, `</s>`
