@@ -1,33 +1,24 @@
-//! The BERT encoder of multilingual-e5-small in candle. The layers' Q4_0 weights are
-//! read as candle quantized tensors and unpacked to f32 once at load (85 MB): candle's
-//! quantized matmul is built for one token at a time (LLM decoding) and ran a
-//! 20-token sentence 6x slower than f32 gemm here. The word embeddings (96 M
-//! values, 384 MB as f32) stay 4-bit and are unpacked a row at a time for the
-//! tokens in the batch.
+//! The BERT encoder of multilingual-e5-small in candle. The layers' weights stay in
+//! their Q4_0 blocks and go through a small kernel of our own (`q4_linear.rs`):
+//! candle's quantized matmul is built for one token at a time (LLM decoding) and ran
+//! a 20-token sentence 6x slower than f32 gemm here, and f32 gemm over weights
+//! unpacked at load (85 MB, more than the L3 cache) spent a third of a sentence's
+//! time reading them from memory. The word embeddings (96 M values, 384 MB as f32)
+//! also stay 4-bit and are unpacked a row at a time for the tokens in the batch.
 
-use std::borrow::Cow;
-
-use candle_core::quantized::{GgmlDType, QStorage, QTensor};
 use candle_core::{DType, Device, Tensor};
 
 use super::e5_file::{E5File, FormatError, TensorType};
+use super::q4_linear::{self, Q4Linear, Q4_BLOCK_BYTES};
 
-/// Bytes in one Q4_0 block of 32 weights: an f16 scale and 16 bytes of nibbles.
-const Q4_BLOCK_BYTES: usize = 18;
-
-struct Linear {
-    /// [in, out]: unpacked from Q4_0 to f32 and transposed once at load, so each
-    /// forward pass is one contiguous gemm.
-    weight: Tensor,
-    bias: Tensor,
-}
+struct Linear(Q4Linear);
 
 impl Linear {
     /// x: [batch, tokens, in] → [batch, tokens, out].
     fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
-        let (b, l, inp) = x.dims3()?;
-        let out = self.weight.dim(1)?;
-        x.reshape((b * l, inp))?.matmul(&self.weight)?.broadcast_add(&self.bias)?.reshape((b, l, out))
+        let (b, l, _) = x.dims3()?;
+        let values = x.flatten_all()?.to_vec1::<f32>()?;
+        Tensor::from_vec(self.0.forward(&values, b * l), (b, l, self.0.outputs), x.device())
     }
 }
 
@@ -84,16 +75,16 @@ impl Bert {
                 .collect();
             Tensor::from_vec(values, shape, &dev).map_err(candle_err)
         };
-        let linear = |prefix: &str, out: usize, inp: usize| -> LoadResult<Linear> {
-            let t = file.tensor(&format!("{prefix}.w"), TensorType::Q4_0, out * inp)?;
-            let storage = QStorage::from_data(Cow::Borrowed(&bytes[t.start..t.end]), &dev, GgmlDType::Q4_0)
-                .map_err(candle_err)?;
-            let q = QTensor::new(storage, (out, inp)).map_err(candle_err)?;
-            Ok(Linear {
-                weight: q.dequantize(&dev).and_then(|w| w.t()?.contiguous()).map_err(candle_err)?,
-                bias: f32_tensor(&format!("{prefix}.b"), &[out])?,
-            })
+        let f32_values = |name: &str, count: usize| -> LoadResult<Vec<f32>> {
+            let t = file.tensor(name, TensorType::F32, count)?;
+            Ok(bytes[t.start..t.end].chunks_exact(4).map(|b| f32::from_le_bytes(b.try_into().unwrap())).collect())
         };
+        let q4 = |prefix: &str, out: usize, inp: usize| -> LoadResult<Q4Linear> {
+            let t = file.tensor(&format!("{prefix}.w"), TensorType::Q4_0, out * inp)?;
+            Q4Linear::new(out, inp, bytes[t.start..t.end].to_vec(), f32_values(&format!("{prefix}.b"), out)?)
+                .map_err(|e| FormatError::Invalid(format!("{prefix}: {e}")))
+        };
+        let linear = |prefix: &str, out: usize, inp: usize| -> LoadResult<Linear> { Ok(Linear(q4(prefix, out, inp)?)) };
         let norm = |prefix: &str| -> LoadResult<LayerNorm> {
             Ok(LayerNorm {
                 weight: f32_tensor(&format!("{prefix}.w"), &[h])?,
@@ -106,7 +97,10 @@ impl Bert {
         let mut layers = Vec::with_capacity(file.layers);
         for l in 0..file.layers {
             layers.push(Layer {
-                qkv: fuse(&[linear(&format!("l{l}.q"), h, h)?, linear(&format!("l{l}.k"), h, h)?, linear(&format!("l{l}.v"), h, h)?])?,
+                qkv: Linear(
+                    Q4Linear::concat(vec![q4(&format!("l{l}.q"), h, h)?, q4(&format!("l{l}.k"), h, h)?, q4(&format!("l{l}.v"), h, h)?])
+                        .map_err(FormatError::Invalid)?,
+                ),
                 attention_out: linear(&format!("l{l}.ao"), h, h)?,
                 attention_norm: norm(&format!("l{l}.aln"))?,
                 ffn_in: linear(&format!("l{l}.fi"), ff, h)?,
@@ -140,16 +134,9 @@ impl Bert {
         let row_bytes = self.hidden / 32 * Q4_BLOCK_BYTES;
         for &id in ids {
             let row = &self.word_blocks[id as usize * row_bytes..(id as usize + 1) * row_bytes];
-            for block in row.chunks_exact(Q4_BLOCK_BYTES) {
-                let scale = half_to_f32(u16::from_le_bytes([block[0], block[1]]));
-                let qs = &block[2..];
-                let at = out.len();
-                out.resize(at + 32, 0.0);
-                for j in 0..16 {
-                    out[at + j] = (f32::from(qs[j] & 0x0f) - 8.0) * scale;
-                    out[at + j + 16] = (f32::from(qs[j] >> 4) - 8.0) * scale;
-                }
-            }
+            let at = out.len();
+            out.resize(at + self.hidden, 0.0);
+            q4_linear::unpack_row(row, &mut out[at..]);
         }
     }
 
@@ -208,16 +195,6 @@ impl Bert {
     }
 }
 
-/// Linear layers side by side: their weights and biases joined along the outputs.
-fn fuse(parts: &[Linear]) -> LoadResult<Linear> {
-    let weights: Vec<&Tensor> = parts.iter().map(|l| &l.weight).collect();
-    let biases: Vec<&Tensor> = parts.iter().map(|l| &l.bias).collect();
-    Ok(Linear {
-        weight: Tensor::cat(&weights, 1).map_err(candle_err)?,
-        bias: Tensor::cat(&biases, 0).map_err(candle_err)?,
-    })
-}
-
 /// BERT's exact (erf) GELU with erf from Abramowitz and Stegun 7.1.26 (error below
 /// 1.5e-7): candle's `gelu_erf` calls libm's erf per value, which was a tenth of the
 /// encoder's time; this loop vectorises.
@@ -234,9 +211,4 @@ fn gelu(x: &Tensor) -> candle_core::Result<Tensor> {
         *x = 0.5 * *x * (1.0 + erf);
     }
     Tensor::from_vec(v, shape, x.device())
-}
-
-/// IEEE half to single precision (the Q4_0 block scale).
-fn half_to_f32(h: u16) -> f32 {
-    half::f16::from_bits(h).to_f32()
 }

@@ -5,6 +5,7 @@
 
 mod bert;
 mod e5_file;
+pub mod q4_linear;
 mod tokenizer;
 
 pub use e5_file::FormatError;
