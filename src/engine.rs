@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::checks::facts::SentenceFacts;
 use crate::checks::{self, Check, Context};
 use crate::document::markup::{overlaps, unchecked_spans};
 use crate::document::{Block, BlockCounts, BlockPlan, Document};
@@ -117,7 +118,26 @@ impl Engine {
 
     /// The findings of a built document (of all its blocks, or of the blocks a plan
     /// wanted), with settings applied, in text order.
+    /// As `analyse`, with the facts about each sentence that a before-and-after
+    /// comparison counts (`crate::compare`), read off the same scan as the checks.
+    pub fn analyse_with_facts(&self, text: &str) -> (Analysis, Vec<SentenceFacts>) {
+        let doc = Document::build(text, &self.rules.labels, &self.detector);
+        let (hits, hit_ranges) = self.scan(&doc);
+        let cx = Context { doc: &doc, rules: &self.rules, hits: &hits, hit_ranges: &hit_ranges, message_lang: self.settings.message_lang };
+        let facts = checks::facts::sentence_facts(&cx);
+        let mut findings = self.run_checks(&cx);
+        Self::drop_unchecked(text, &mut findings);
+        (Analysis { language: doc.language, findings }, facts)
+    }
+
     fn check(&self, doc: &Document) -> Vec<Finding> {
+        let (hits, hit_ranges) = self.scan(doc);
+        let cx = Context { doc, rules: &self.rules, hits: &hits, hit_ranges: &hit_ranges, message_lang: self.settings.message_lang };
+        self.run_checks(&cx)
+    }
+
+    /// Every word list's hits, sentence by sentence.
+    fn scan(&self, doc: &Document) -> (Vec<crate::rulebook::Hit>, Vec<std::ops::Range<usize>>) {
         // All hits in one vector; `hit_ranges[i]` is sentence i's part of it.
         let mut hits = Vec::new();
         let mut hit_ranges = Vec::with_capacity(doc.sentences.len());
@@ -136,11 +156,15 @@ impl Engine {
             }
             hit_ranges.push(first..hits.len());
         }
-        let cx = Context { doc, rules: &self.rules, hits: &hits, hit_ranges: &hit_ranges, message_lang: self.settings.message_lang };
+        (hits, hit_ranges)
+    }
+
+    fn run_checks(&self, cx: &Context) -> Vec<Finding> {
+        let doc = cx.doc;
         let mut findings = Vec::new();
         for check in &self.checks {
             if !self.settings.disabled.contains(check.category().id()) {
-                check.run(&cx, &mut findings);
+                check.run(cx, &mut findings);
             }
         }
         findings.retain(|f| !self.settings.disabled.contains(&f.rule));

@@ -3,6 +3,7 @@
 //! the engine.
 
 pub mod checks;
+pub mod compare;
 pub mod document;
 pub mod engine;
 pub mod finding;

@@ -5,6 +5,7 @@
 //! Word lists are data (`src/rules/`); a check's code holds only its reasoning:
 //! what makes a matched phrase a problem in this sentence, and what excuses it.
 
+pub mod facts;
 mod opinion_as_fact;
 mod output_as_outcome;
 mod own_words;

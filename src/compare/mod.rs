@@ -1,0 +1,179 @@
+//! Before and after: what a rewrite of a note resolved, kept and introduced.
+//!
+//! Both drafts go through the same engine as `cofnod check` and the editor. A
+//! finding is *still present* when the second draft has a finding of the same rule
+//! on the same words (ignoring case and spacing), or, failing that, a finding of the
+//! same category in the sentence that rewrites the one it was in: "Case closed." →
+//! "Case closed on 3 May." still has no reason. Every other finding of the first
+//! draft is *resolved*, and every other finding of the second is *introduced*.
+
+pub mod align;
+pub mod measures;
+
+use serde::Serialize;
+
+use crate::checks::facts::SentenceFacts;
+use crate::engine::Engine;
+use crate::finding::Finding;
+use crate::language::DocLanguage;
+use align::{Row, RowKind};
+use measures::Measures;
+
+/// One draft, analysed.
+pub struct Draft {
+    pub text: String,
+    pub language: DocLanguage,
+    pub findings: Vec<Finding>,
+    pub sentences: Vec<SentenceFacts>,
+    pub measures: Measures,
+}
+
+impl Draft {
+    pub fn analyse(engine: &Engine, text: &str) -> Draft {
+        let (analysis, sentences) = engine.analyse_with_facts(text);
+        let measures = measures::measure(&sentences, &analysis.findings);
+        Draft { text: text.to_string(), language: analysis.language, findings: analysis.findings, sentences, measures }
+    }
+
+    pub fn sentence_text(&self, i: usize) -> &str {
+        &self.text[self.sentences[i].start..self.sentences[i].end]
+    }
+
+    /// The sentence holding a finding.
+    fn sentence_of(&self, f: &Finding) -> Option<usize> {
+        self.sentences.iter().position(|s| s.start <= f.start && f.start < s.end.max(s.start + 1))
+    }
+}
+
+/// What happened to the findings: indices into each draft's `findings`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FindingChanges {
+    pub resolved: Vec<usize>,
+    /// (before, after) pairs.
+    pub still_present: Vec<(usize, usize)>,
+    pub introduced: Vec<usize>,
+}
+
+pub struct Comparison {
+    pub before: Draft,
+    pub after: Draft,
+    pub changes: FindingChanges,
+    /// The side-by-side rows, sentence by sentence.
+    pub rows: Vec<Row>,
+}
+
+pub fn compare(engine: &Engine, before: &str, after: &str) -> Comparison {
+    let before = Draft::analyse(engine, before);
+    let after = Draft::analyse(engine, after);
+    let texts = |d: &Draft| (0..d.sentences.len()).map(|i| d.sentence_text(i).to_string()).collect::<Vec<_>>();
+    let (old, new) = (texts(&before), texts(&after));
+    let rows = align::align(&old.iter().map(String::as_str).collect::<Vec<_>>(), &new.iter().map(String::as_str).collect::<Vec<_>>());
+    let changes = match_findings(&before, &after, &rows);
+    Comparison { before, after, changes, rows }
+}
+
+fn same_words(a: &str, b: &str) -> bool {
+    a.split_whitespace().map(str::to_lowercase).eq(b.split_whitespace().map(str::to_lowercase))
+}
+
+fn match_findings(before: &Draft, after: &Draft, rows: &[Row]) -> FindingChanges {
+    let mut partner: Vec<Option<usize>> = vec![None; before.findings.len()];
+    let mut taken = vec![false; after.findings.len()];
+    // 1. The same rule on the same words, anywhere.
+    for (i, f) in before.findings.iter().enumerate() {
+        let words = f.excerpt(&before.text);
+        let found = after.findings.iter().enumerate().position(|(j, g)| !taken[j] && g.rule == f.rule && same_words(g.excerpt(&after.text), words));
+        if let Some(j) = found {
+            partner[i] = Some(j);
+            taken[j] = true;
+        }
+    }
+    // 2. The same category in the sentence's rewrite.
+    let rewrite_of: std::collections::HashMap<usize, usize> =
+        rows.iter().filter(|r| matches!(r.kind, RowKind::Changed | RowKind::Same)).filter_map(|r| Some((r.before?, r.after?))).collect();
+    for (i, f) in before.findings.iter().enumerate() {
+        if partner[i].is_some() {
+            continue;
+        }
+        let Some(target) = before.sentence_of(f).and_then(|s| rewrite_of.get(&s)) else { continue };
+        let found = after
+            .findings
+            .iter()
+            .enumerate()
+            .position(|(j, g)| !taken[j] && g.category == f.category && after.sentence_of(g) == Some(*target));
+        if let Some(j) = found {
+            partner[i] = Some(j);
+            taken[j] = true;
+        }
+    }
+    let mut changes = FindingChanges::default();
+    for (i, p) in partner.iter().enumerate() {
+        match p {
+            Some(j) => changes.still_present.push((i, *j)),
+            None => changes.resolved.push(i),
+        }
+    }
+    changes.introduced = (0..after.findings.len()).filter(|&j| !taken[j]).collect();
+    changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Category;
+
+    fn rules(d: &Draft, idx: &[usize]) -> Vec<String> {
+        idx.iter().map(|&i| format!("{} “{}”", d.findings[i].rule, d.findings[i].excerpt(&d.text))).collect()
+    }
+
+    #[test]
+    fn a_good_rewrite_resolves_findings_and_a_kept_closure_is_still_present() {
+        let engine = Engine::new();
+        let before = "The SU presented as hostile during the visit. Case closed.";
+        let after = "Mr Evans shouted at me to leave, and I left after ten minutes. Case closed.";
+        let c = compare(&engine, before, after);
+        let resolved = rules(&c.before, &c.changes.resolved);
+        assert!(resolved.iter().any(|r| r.contains("“SU”")), "{resolved:?}");
+        assert!(resolved.iter().any(|r| r.starts_with("opinion-as-fact/")), "{resolved:?}");
+        let still: Vec<_> = c.changes.still_present.iter().map(|p| c.before.findings[p.0].category).collect();
+        assert_eq!(still, vec![Category::Rationale]);
+        assert!(c.changes.introduced.is_empty(), "{:?}", rules(&c.after, &c.changes.introduced));
+        assert_eq!(c.before.measures.decisions_without_reason, 1);
+        assert_eq!(c.after.measures.decisions_without_reason, 1);
+        assert!(c.before.measures.opinions_as_fact >= 1);
+        assert_eq!(c.after.measures.opinions_as_fact, 0);
+    }
+
+    #[test]
+    fn a_worse_rewrite_introduces_findings() {
+        let engine = Engine::new();
+        let before = "I told Mrs Hughes about the carers' centre because she wants a break on Fridays.";
+        let after = "Mrs Hughes was signposted to the carers' centre to facilitate respite.";
+        let c = compare(&engine, before, after);
+        assert!(c.before.findings.is_empty(), "{:?}", rules(&c.before, &(0..c.before.findings.len()).collect::<Vec<_>>()));
+        let introduced = rules(&c.after, &c.changes.introduced);
+        assert!(introduced.iter().any(|r| r.contains("“signposted”")), "{introduced:?}");
+        assert!(introduced.iter().any(|r| r.contains("“facilitate”")), "{introduced:?}");
+        assert!(c.changes.resolved.is_empty() && c.changes.still_present.is_empty());
+    }
+
+    #[test]
+    fn measures_count_quotes_reasons_outcomes_and_long_welsh_sentences() {
+        let engine = Engine::new();
+        let text = "Outcome: \"I want to walk to the shop on my own again.\"\n\n\
+                    I think Mr Ali is lonely because he told me he has not spoken to anyone since Sunday.\n\n\
+                    I closed the case because Mr Ali asked me to.\n\n\
+                    Mae Mrs Puw wedi dweud wrtha i ei bod hi eisiau mynd i'r capel bob dydd Sul gyda'i merch a'i hwyrion, ac mae hi'n poeni am y bws o'r pentref i'r dref.";
+        let d = Draft::analyse(&engine, text);
+        let m = &d.measures;
+        assert_eq!(m.quoted_words, 11, "{m:?}");
+        assert_eq!(m.outcomes_in_persons_words, 1, "{m:?}");
+        assert_eq!(m.outcomes_as_service, 0);
+        assert_eq!(m.opinions_owned_and_evidenced, 1, "{m:?}");
+        assert_eq!(m.opinions_as_fact, 0);
+        assert_eq!(m.decisions_with_reason, 1, "{m:?}");
+        assert_eq!(m.decisions_without_reason, 0);
+        assert_eq!(m.long_welsh_sentences, 1, "{m:?}");
+        assert_eq!(m.findings.values().sum::<usize>(), 0, "{:?}", d.findings);
+    }
+}
