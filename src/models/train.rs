@@ -141,6 +141,15 @@ pub fn train(engine: &Engine, models: &Models, cases: &[Case], say: &mut dyn FnM
                 let _ = write!(line, "  {t}: {}/{}/{}", c.tp, c.fp, c.fn_);
             }
             let _ = writeln!(report, "{line}");
+            for lang in [Lang::En, Lang::Cy] {
+                let one: Vec<ValCase> = scored.iter().filter(|c| c.lang == lang).cloned().collect();
+                let mut line = format!("  {:<16}", lang.code());
+                for t in [0.95f32, 0.98, 0.99, 0.995, 0.997, 0.998, 0.999, 0.9995] {
+                    let c = model_alone(&one, cat, t);
+                    let _ = write!(line, "  {t}: {}/{}/{}", c.tp, c.fp, c.fn_);
+                }
+                let _ = writeln!(report, "{line}");
+            }
         }
     }
     for cat in Category::ALL {
@@ -317,6 +326,7 @@ fn save_heads(models: &[HeadWeights]) -> candle_core::Result<Vec<u8>> {
     super::safetensors_bytes(tensors).map_err(candle_core::Error::msg)
 }
 
+#[derive(Clone)]
 struct ValCase {
     lang: Lang,
     expect: Vec<Category>,
