@@ -62,6 +62,9 @@ impl Q4Linear {
     /// `x`: `tokens × inputs`, row-major; returns `tokens × outputs`.
     pub fn forward(&self, x: &[f32], tokens: usize) -> Vec<f32> {
         assert_eq!(x.len(), tokens * self.inputs, "input shape");
+        if tokens == 0 {
+            return Vec::new();
+        }
         if tokens >= GEMM_FROM_TOKENS {
             return self.forward_unpacked(x, tokens);
         }
@@ -117,7 +120,12 @@ impl Q4Linear {
         }
         let mut y = vec![0f32; tokens * self.outputs];
         let row_bytes = self.inputs / BLOCK * Q4_BLOCK_BYTES;
-        WEIGHTS.with_borrow_mut(|w| {
+        // Taken out, not borrowed, for the multiply: while gemm waits on its rayon
+        // tasks this thread may run another layer's forward pass, which then finds
+        // the slot empty and allocates its own buffer instead of failing a borrow.
+        let mut w = WEIGHTS.take();
+        {
+            let w = &mut w;
             w.resize(self.outputs * self.inputs, 0.0);
             for (row, blocks) in w.chunks_exact_mut(self.inputs).zip(self.blocks.chunks_exact(row_bytes)) {
                 unpack_row(blocks, row);
@@ -148,7 +156,8 @@ impl Q4Linear {
                     gemm::Parallelism::Rayon(0),
                 );
             }
-        });
+        }
+        WEIGHTS.set(w);
         for row in y.chunks_exact_mut(self.outputs) {
             row.iter_mut().zip(&self.bias).for_each(|(v, b)| *v += b);
         }
@@ -321,6 +330,7 @@ mod tests {
     fn matches_a_plain_matrix_product_for_every_token_count() {
         let (outputs, inputs) = (70, 64);
         let (q, dense) = layer(outputs, inputs);
+        assert!(q.forward(&[], 0).is_empty());
         for tokens in [1, 7, 8, 9, 23, 24, 25, 50, GEMM_FROM_TOKENS, 100] {
             let x: Vec<f32> = (0..tokens * inputs).map(|i| ((i * 13) % 17) as f32 * 0.1 - 0.8).collect();
             let y = q.forward(&x, tokens);
