@@ -116,8 +116,6 @@ impl Engine {
         }
     }
 
-    /// The findings of a built document (of all its blocks, or of the blocks a plan
-    /// wanted), with settings applied, in text order.
     /// As `analyse`, with the facts about each sentence that a before-and-after
     /// comparison counts (`crate::compare`), read off the same scan as the checks.
     pub fn analyse_with_facts(&self, text: &str) -> (Analysis, Vec<SentenceFacts>) {
@@ -130,6 +128,8 @@ impl Engine {
         (Analysis { language: doc.language, findings }, facts)
     }
 
+    /// The findings of a built document (of all its blocks, or of the blocks a plan
+    /// wanted), with settings applied, in text order.
     fn check(&self, doc: &Document) -> Vec<Finding> {
         let (hits, hit_ranges) = self.scan(doc);
         let cx = Context { doc, rules: &self.rules, hits: &hits, hit_ranges: &hit_ranges, message_lang: self.settings.message_lang };

@@ -49,8 +49,8 @@ pub struct Measures {
     pub findings: BTreeMap<&'static str, usize>,
 }
 
-/// The index of the sentence holding byte `offset`, if any.
-fn sentence_at(facts: &[SentenceFacts], offset: usize) -> Option<usize> {
+/// The index of the sentence holding byte `offset`, if any (sentences in text order).
+pub fn sentence_at(facts: &[SentenceFacts], offset: usize) -> Option<usize> {
     let i = facts.partition_point(|s| s.start <= offset);
     i.checked_sub(1).filter(|&i| offset < facts[i].end.max(facts[i].start + 1))
 }

@@ -41,7 +41,7 @@ impl Draft {
 
     /// The sentence holding a finding.
     fn sentence_of(&self, f: &Finding) -> Option<usize> {
-        self.sentences.iter().position(|s| s.start <= f.start && f.start < s.end.max(s.start + 1))
+        measures::sentence_at(&self.sentences, f.start)
     }
 }
 
@@ -79,33 +79,27 @@ fn same_words(a: &str, b: &str) -> bool {
 fn match_findings(before: &Draft, after: &Draft, rows: &[Row]) -> FindingChanges {
     let mut partner: Vec<Option<usize>> = vec![None; before.findings.len()];
     let mut taken = vec![false; after.findings.len()];
-    // 1. The same rule on the same words, anywhere.
-    for (i, f) in before.findings.iter().enumerate() {
-        let words = f.excerpt(&before.text);
-        let found = after.findings.iter().enumerate().position(|(j, g)| !taken[j] && g.rule == f.rule && same_words(g.excerpt(&after.text), words));
-        if let Some(j) = found {
-            partner[i] = Some(j);
-            taken[j] = true;
+    // Each unpartnered finding of the first draft takes the first free finding of
+    // the second that `same` accepts.
+    let mut claim = |same: &dyn Fn(&Finding, &Finding) -> bool| {
+        for (i, f) in before.findings.iter().enumerate() {
+            if partner[i].is_some() {
+                continue;
+            }
+            if let Some(j) = (0..after.findings.len()).find(|&j| !taken[j] && same(f, &after.findings[j])) {
+                partner[i] = Some(j);
+                taken[j] = true;
+            }
         }
-    }
+    };
+    // 1. The same rule on the same words, anywhere.
+    claim(&|f, g| g.rule == f.rule && same_words(g.excerpt(&after.text), f.excerpt(&before.text)));
     // 2. The same category in the sentence's rewrite.
     let rewrite_of: std::collections::HashMap<usize, usize> =
         rows.iter().filter(|r| matches!(r.kind, RowKind::Changed | RowKind::Same)).filter_map(|r| Some((r.before?, r.after?))).collect();
-    for (i, f) in before.findings.iter().enumerate() {
-        if partner[i].is_some() {
-            continue;
-        }
-        let Some(target) = before.sentence_of(f).and_then(|s| rewrite_of.get(&s)) else { continue };
-        let found = after
-            .findings
-            .iter()
-            .enumerate()
-            .position(|(j, g)| !taken[j] && g.category == f.category && after.sentence_of(g) == Some(*target));
-        if let Some(j) = found {
-            partner[i] = Some(j);
-            taken[j] = true;
-        }
-    }
+    claim(&|f, g| {
+        g.category == f.category && before.sentence_of(f).and_then(|s| rewrite_of.get(&s)).is_some_and(|&t| after.sentence_of(g) == Some(t))
+    });
     let mut changes = FindingChanges::default();
     for (i, p) in partner.iter().enumerate() {
         match p {

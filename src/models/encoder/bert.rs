@@ -35,7 +35,7 @@ impl LayerNorm {
 }
 
 struct Layer {
-    /// Query, key and value in one: [in, 3 × hidden], one gemm instead of three.
+    /// Query, key and value side by side (3 × hidden outputs): one pass over the input.
     qkv: Linear,
     attention_out: Linear,
     attention_norm: LayerNorm,
@@ -66,18 +66,12 @@ impl Bert {
     pub fn load(file: &E5File, bytes: &[u8]) -> LoadResult<Bert> {
         let (h, ff) = (file.hidden, file.ffn);
         let dev = Device::Cpu;
-        let f32_tensor = |name: &str, shape: &[usize]| -> LoadResult<Tensor> {
-            let count = shape.iter().product();
-            let t = file.tensor(name, TensorType::F32, count)?;
-            let values: Vec<f32> = bytes[t.start..t.end]
-                .chunks_exact(4)
-                .map(|b| f32::from_le_bytes(b.try_into().unwrap()))
-                .collect();
-            Tensor::from_vec(values, shape, &dev).map_err(candle_err)
-        };
         let f32_values = |name: &str, count: usize| -> LoadResult<Vec<f32>> {
             let t = file.tensor(name, TensorType::F32, count)?;
             Ok(bytes[t.start..t.end].chunks_exact(4).map(|b| f32::from_le_bytes(b.try_into().unwrap())).collect())
+        };
+        let f32_tensor = |name: &str, shape: &[usize]| -> LoadResult<Tensor> {
+            Tensor::from_vec(f32_values(name, shape.iter().product())?, shape, &dev).map_err(candle_err)
         };
         let q4 = |prefix: &str, out: usize, inp: usize| -> LoadResult<Q4Linear> {
             let t = file.tensor(&format!("{prefix}.w"), TensorType::Q4_0, out * inp)?;
