@@ -118,12 +118,16 @@ impl Engine {
 
     /// As `analyse`, with the facts about each sentence that a before-and-after
     /// comparison counts (`crate::compare`), read off the same scan as the checks.
-    pub fn analyse_with_facts(&self, text: &str) -> (Analysis, Vec<SentenceFacts>) {
+    /// With `models`, the models' findings are added as in `analyse_with_models`.
+    pub fn analyse_with_facts(&self, text: &str, models: Option<&Models>) -> (Analysis, Vec<SentenceFacts>) {
         let doc = Document::build(text, &self.rules.labels, &self.detector);
         let (hits, hit_ranges) = self.scan(&doc);
         let cx = Context { doc: &doc, rules: &self.rules, hits: &hits, hit_ranges: &hit_ranges, message_lang: self.settings.message_lang };
         let facts = checks::facts::sentence_facts(&cx);
         let mut findings = self.run_checks(&cx);
+        if let Some(models) = models {
+            self.review_document(&doc, models, &mut findings);
+        }
         Self::drop_unchecked(text, &mut findings);
         (Analysis { language: doc.language, findings }, facts)
     }

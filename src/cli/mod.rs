@@ -1,6 +1,7 @@
-//! The command line: `cofnod check`, `cofnod explain`, `cofnod corpus`.
+//! The command line: `cofnod check`, `cofnod compare`, `cofnod explain`, `cofnod corpus`, …
 
 mod check;
+mod compare;
 mod explain;
 mod models;
 mod rewrite;
@@ -54,6 +55,41 @@ enum Command {
         #[arg(long, value_enum, env = "COFNOD_MODELS")]
         models: Option<crate::models::ModelUse>,
         /// The models directory (default: COFNOD_MODELS_DIR, `[models] dir`, else the data folder).
+        #[arg(long, value_name = "DIR")]
+        models_dir: Option<PathBuf>,
+    },
+    /// Compare a draft with its rewrite: what was resolved, what is still there,
+    /// what is new, and the recording measures before and after. For training.
+    #[command(after_help = "Examples:\n  cofnod compare before.txt after.txt\n  cofnod compare --pairs workshop/ --format html --out report.html\n  cofnod compare --pairs workshop.csv --lang cy --anonymise --format html --out adroddiad.html\n\nExit status: 0 when every pair was compared, 1 when a group report was written but some pairs could not be compared, 2 when no report could be made.")]
+    Compare {
+        /// BEFORE and AFTER: the two drafts (.txt or .md; - for standard input).
+        #[arg(value_name = "DRAFT", conflicts_with = "pairs")]
+        files: Vec<PathBuf>,
+        /// The first draft as text, instead of a file.
+        #[arg(long, value_name = "TEXT", conflicts_with = "pairs")]
+        before_text: Option<String>,
+        /// The rewrite as text, instead of a file.
+        #[arg(long, value_name = "TEXT", conflicts_with = "pairs")]
+        after_text: Option<String>,
+        /// A workshop: a folder of NAME.before.txt / NAME.after.txt files, or a CSV
+        /// with before and after columns (and optionally participant).
+        #[arg(long, value_name = "FOLDER|CSV")]
+        pairs: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: compare::CompareFormat,
+        /// The report's language (labels and messages). Default: English labels,
+        /// each message in the language of its sentence.
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+        /// Replace participants' names (and file names) by numbers.
+        #[arg(long, alias = "anonymize")]
+        anonymise: bool,
+        /// Write the report to this file instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Use the installed models (auto) or the rules alone (off).
+        #[arg(long, value_enum, env = "COFNOD_MODELS")]
+        models: Option<crate::models::ModelUse>,
         #[arg(long, value_name = "DIR")]
         models_dir: Option<PathBuf>,
     },
@@ -164,6 +200,9 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Check { paths, format, rules, config, no_config, models, models_dir } => {
             check::run(check::Options { paths, format, rules, config, no_config, models, models_dir })
+        }
+        Command::Compare { files, before_text, after_text, pairs, format, lang, anonymise, out, models, models_dir } => {
+            compare::run(compare::Options { files, before_text, after_text, pairs, format, lang, anonymise, out, models, models_dir })
         }
         Command::Explain { id, lang } => explain::run(&id, lang),
         Command::Lsp { .. } => crate::lsp::run(),

@@ -72,25 +72,40 @@ pub fn align(before: &[&str], after: &[&str]) -> Vec<Row> {
     rows
 }
 
-/// Between two runs of unchanged sentences: pair each removed sentence, in order,
-/// with the closest later new sentence that is close enough to be its rewrite.
+/// Sentence by sentence in order, for drafts in different languages (a
+/// translation shares too few words to pair sentences by their vocabulary).
+pub fn by_position(before: usize, after: usize) -> Vec<Row> {
+    (0..before.max(after))
+        .map(|i| {
+            let (b, a) = ((i < before).then_some(i), (i < after).then_some(i));
+            let kind = match (b, a) {
+                (Some(_), Some(_)) => RowKind::Changed,
+                (Some(_), None) => RowKind::Removed,
+                _ => RowKind::Added,
+            };
+            Row { kind, before: b, after: a }
+        })
+        .collect()
+}
+
+/// Between two runs of unchanged sentences: pair a removed sentence with a new one
+/// as its rewrite when each is the other's closest (and close enough), keeping
+/// text order; the rest are removed or added. Mutual choice stops a short sentence
+/// that shares a label ("Outcome:") with many from taking another's rewrite.
 fn pair_up(old: &[String], new: &[String], pending_old: &mut Vec<usize>, pending_new: &mut Vec<usize>, rows: &mut Vec<Row>) {
+    let sim: Vec<Vec<f64>> = pending_old.iter().map(|&o| pending_new.iter().map(|&n| similarity(&old[o], &new[n])).collect()).collect();
+    let best_new = |i: usize| (0..pending_new.len()).max_by(|&a, &b| sim[i][a].total_cmp(&sim[i][b]).then(b.cmp(&a)));
+    let best_old = |j: usize| (0..pending_old.len()).max_by(|&a, &b| sim[a][j].total_cmp(&sim[b][j]).then(b.cmp(&a)));
     let mut next_new = 0;
-    for &o in pending_old.iter() {
-        let close = pending_new[next_new..]
-            .iter()
-            .enumerate()
-            .map(|(offset, &n)| (offset, similarity(&old[o], &new[n])))
-            .filter(|&(_, sim)| sim >= SAME_SENTENCE_SIMILARITY)
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
-            .map(|(offset, _)| offset);
-        match close {
-            Some(offset) => {
-                for &n in &pending_new[next_new..next_new + offset] {
+    for (i, &o) in pending_old.iter().enumerate() {
+        let partner = best_new(i).filter(|&j| j >= next_new && sim[i][j] >= SAME_SENTENCE_SIMILARITY && best_old(j) == Some(i));
+        match partner {
+            Some(j) => {
+                for &n in &pending_new[next_new..j] {
                     rows.push(Row { kind: RowKind::Added, before: None, after: Some(n) });
                 }
-                rows.push(Row { kind: RowKind::Changed, before: Some(o), after: Some(pending_new[next_new + offset]) });
-                next_new += offset + 1;
+                rows.push(Row { kind: RowKind::Changed, before: Some(o), after: Some(pending_new[j]) });
+                next_new = j + 1;
             }
             None => rows.push(Row { kind: RowKind::Removed, before: Some(o), after: None }),
         }
@@ -193,5 +208,15 @@ mod tests {
         assert_eq!(words(Piece::Inserted), ["shouted", "at", "me"]);
         let before: String = pieces.iter().filter(|p| p.0 != Piece::Inserted).map(|p| p.1).collect();
         assert_eq!(before, "Mum was hostile today.");
+    }
+
+    #[test]
+    fn a_sentence_pairs_with_its_closest_rewrite_not_the_first_that_shares_a_label() {
+        let before = ["Canlyniad personol: lleihau straen y gofalwr.", "Canlyniad: gofal seibiant unwaith y mis."];
+        let after = ["Dywedodd Huw: \"Dw i isio cysgu noson gyfa.\"", "Canlyniad: seibiant unwaith y mis."];
+        assert_eq!(
+            kinds(&align(&before, &after)),
+            vec![(RowKind::Removed, Some(0), None), (RowKind::Added, None, Some(0)), (RowKind::Changed, Some(1), Some(1))]
+        );
     }
 }

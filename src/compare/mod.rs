@@ -6,6 +6,18 @@
 //! same category in the sentence that rewrites the one it was in: "Case closed." →
 //! "Case closed on 3 May." still has no reason. Every other finding of the first
 //! draft is *resolved*, and every other finding of the second is *introduced*.
+//!
+//! When one draft is in English and the other in Welsh (a note rewritten for a
+//! Welsh-speaking family), no words are shared: sentences are lined up by position
+//! and a finding is still present when the second draft has one of the same
+//! category that is not yet matched, in text order.
+
+pub mod group;
+pub mod html;
+pub mod json;
+pub mod labels;
+pub mod summary;
+pub mod text;
 
 pub mod align;
 pub mod measures;
@@ -14,8 +26,9 @@ use serde::Serialize;
 
 use crate::checks::facts::SentenceFacts;
 use crate::engine::Engine;
-use crate::finding::Finding;
+use crate::finding::{Category, Finding};
 use crate::language::DocLanguage;
+use crate::models::Models;
 use align::{Row, RowKind};
 use measures::Measures;
 
@@ -29,18 +42,31 @@ pub struct Draft {
 }
 
 impl Draft {
-    pub fn analyse(engine: &Engine, text: &str) -> Draft {
-        let (analysis, sentences) = engine.analyse_with_facts(text);
+    pub fn analyse(engine: &Engine, models: Option<&Models>, text: &str) -> Draft {
+        let (analysis, sentences) = engine.analyse_with_facts(text, models);
         let measures = measures::measure(&sentences, &analysis.findings);
         Draft { text: text.to_string(), language: analysis.language, findings: analysis.findings, sentences, measures }
     }
 
+    /// A sentence as a reader sees it: with a label before it on the same line
+    /// ("Outcome: ", "Penderfyniad: "), which the checks read as context.
     pub fn sentence_text(&self, i: usize) -> &str {
-        &self.text[self.sentences[i].start..self.sentences[i].end]
+        let (start, end) = self.shown_range(i);
+        &self.text[start..end]
+    }
+
+    /// The byte range `sentence_text` shows.
+    pub fn shown_range(&self, i: usize) -> (usize, usize) {
+        let s = &self.sentences[i];
+        let line_start = self.text[..s.start].rfind('\n').map_or(0, |n| n + 1);
+        let previous_end = if i > 0 { self.sentences[i - 1].end } else { 0 };
+        let from = line_start.max(previous_end).min(s.start);
+        let lead = self.text[from..s.start].len() - self.text[from..s.start].trim_start().len();
+        (from + lead, s.end)
     }
 
     /// The sentence holding a finding.
-    fn sentence_of(&self, f: &Finding) -> Option<usize> {
+    pub fn sentence_of(&self, f: &Finding) -> Option<usize> {
         measures::sentence_at(&self.sentences, f.start)
     }
 }
@@ -62,12 +88,55 @@ pub struct Comparison {
     pub rows: Vec<Row>,
 }
 
-pub fn compare(engine: &Engine, before: &str, after: &str) -> Comparison {
-    let before = Draft::analyse(engine, before);
-    let after = Draft::analyse(engine, after);
+impl Comparison {
+    /// One draft in English and the other in Welsh.
+    pub fn crosses_languages(&self) -> bool {
+        crosses_languages(self.before.language, self.after.language)
+    }
+
+    /// Per category: findings before, after, resolved, still present, introduced.
+    pub fn by_category(&self) -> Vec<CategoryCounts> {
+        Category::ALL
+            .iter()
+            .map(|&category| {
+                let in_before = |i: &usize| self.before.findings[*i].category == category;
+                CategoryCounts {
+                    category,
+                    before: self.before.findings.iter().filter(|f| f.category == category).count(),
+                    after: self.after.findings.iter().filter(|f| f.category == category).count(),
+                    resolved: self.changes.resolved.iter().filter(|i| in_before(i)).count(),
+                    still_present: self.changes.still_present.iter().filter(|p| in_before(&p.0)).count(),
+                    introduced: self.changes.introduced.iter().filter(|&&j| self.after.findings[j].category == category).count(),
+                }
+            })
+            .collect()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct CategoryCounts {
+    pub category: Category,
+    pub before: usize,
+    pub after: usize,
+    pub resolved: usize,
+    pub still_present: usize,
+    pub introduced: usize,
+}
+
+fn crosses_languages(a: DocLanguage, b: DocLanguage) -> bool {
+    matches!((a, b), (DocLanguage::En, DocLanguage::Cy) | (DocLanguage::Cy, DocLanguage::En))
+}
+
+pub fn compare(engine: &Engine, models: Option<&Models>, before: &str, after: &str) -> Comparison {
+    let before = Draft::analyse(engine, models, before);
+    let after = Draft::analyse(engine, models, after);
     let texts = |d: &Draft| (0..d.sentences.len()).map(|i| d.sentence_text(i).to_string()).collect::<Vec<_>>();
     let (old, new) = (texts(&before), texts(&after));
-    let rows = align::align(&old.iter().map(String::as_str).collect::<Vec<_>>(), &new.iter().map(String::as_str).collect::<Vec<_>>());
+    let rows = if crosses_languages(before.language, after.language) {
+        align::by_position(old.len(), new.len())
+    } else {
+        align::align(&old.iter().map(String::as_str).collect::<Vec<_>>(), &new.iter().map(String::as_str).collect::<Vec<_>>())
+    };
     let changes = match_findings(&before, &after, &rows);
     Comparison { before, after, changes, rows }
 }
@@ -100,6 +169,11 @@ fn match_findings(before: &Draft, after: &Draft, rows: &[Row]) -> FindingChanges
     claim(&|f, g| {
         g.category == f.category && before.sentence_of(f).and_then(|s| rewrite_of.get(&s)).is_some_and(|&t| after.sentence_of(g) == Some(t))
     });
+    // 3. Across languages, sentences are only lined up by position: the same
+    // category anywhere, in text order.
+    if crosses_languages(before.language, after.language) {
+        claim(&|f, g| g.category == f.category);
+    }
     let mut changes = FindingChanges::default();
     for (i, p) in partner.iter().enumerate() {
         match p {
@@ -114,7 +188,6 @@ fn match_findings(before: &Draft, after: &Draft, rows: &[Row]) -> FindingChanges
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::Category;
 
     fn rules(d: &Draft, idx: &[usize]) -> Vec<String> {
         idx.iter().map(|&i| format!("{} “{}”", d.findings[i].rule, d.findings[i].excerpt(&d.text))).collect()
@@ -125,7 +198,7 @@ mod tests {
         let engine = Engine::new();
         let before = "The SU presented as hostile during the visit. Case closed.";
         let after = "Mr Evans shouted at me to leave, and I left after ten minutes. Case closed.";
-        let c = compare(&engine, before, after);
+        let c = compare(&engine, None, before, after);
         let resolved = rules(&c.before, &c.changes.resolved);
         assert!(resolved.iter().any(|r| r.contains("“SU”")), "{resolved:?}");
         assert!(resolved.iter().any(|r| r.starts_with("opinion-as-fact/")), "{resolved:?}");
@@ -143,7 +216,7 @@ mod tests {
         let engine = Engine::new();
         let before = "I told Mrs Hughes about the carers' centre because she wants a break on Fridays.";
         let after = "Mrs Hughes was signposted to the carers' centre to facilitate respite.";
-        let c = compare(&engine, before, after);
+        let c = compare(&engine, None, before, after);
         assert!(c.before.findings.is_empty(), "{:?}", rules(&c.before, &(0..c.before.findings.len()).collect::<Vec<_>>()));
         let introduced = rules(&c.after, &c.changes.introduced);
         assert!(introduced.iter().any(|r| r.contains("“signposted”")), "{introduced:?}");
@@ -158,7 +231,7 @@ mod tests {
                     I think Mr Ali is lonely because he told me he has not spoken to anyone since Sunday.\n\n\
                     I closed the case because Mr Ali asked me to.\n\n\
                     Mae Mrs Puw wedi dweud wrtha i ei bod hi eisiau mynd i'r capel bob dydd Sul gyda'i merch a'i hwyrion, ac mae hi'n poeni am y bws o'r pentref i'r dref.";
-        let d = Draft::analyse(&engine, text);
+        let d = Draft::analyse(&engine, None, text);
         let m = &d.measures;
         assert_eq!(m.quoted_words, 11, "{m:?}");
         assert_eq!(m.outcomes_in_persons_words, 1, "{m:?}");

@@ -1,0 +1,322 @@
+//! `cofnod compare`: a draft and its rewrite (two files, or text on the command
+//! line), or a workshop's worth of pairs (a folder of NAME.before.txt /
+//! NAME.after.txt, or a CSV with before and after columns). Every pair goes
+//! through the same engine as `cofnod check`; a pair that cannot be read is named
+//! in the report and the rest of the group is still compared.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+use rayon::prelude::*;
+
+use super::LangArg;
+use crate::compare::group::{class_summary, Pair};
+use crate::compare::labels::Labels;
+use crate::compare::{self, html, json, text};
+use crate::engine::{Engine, Settings};
+use crate::input::{self, Decoded, InputError};
+use crate::language::Lang;
+use crate::models::{store, ModelError, ModelUse, Models};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CompareFormat {
+    Text,
+    Json,
+    Html,
+}
+
+pub struct Options {
+    pub files: Vec<PathBuf>,
+    pub before_text: Option<String>,
+    pub after_text: Option<String>,
+    pub pairs: Option<PathBuf>,
+    pub format: CompareFormat,
+    pub lang: Option<LangArg>,
+    pub anonymise: bool,
+    pub out: Option<PathBuf>,
+    pub models: Option<ModelUse>,
+    pub models_dir: Option<PathBuf>,
+}
+
+/// Where a draft comes from, before it is read.
+enum Source {
+    File(PathBuf),
+    Stdin,
+    Text { label: String, text: String },
+}
+
+impl Source {
+    fn label(&self) -> String {
+        match self {
+            Source::File(p) => p.display().to_string(),
+            Source::Stdin => "-".to_string(),
+            Source::Text { label, .. } => label.clone(),
+        }
+    }
+
+    /// The text, or a problem that names where it came from.
+    fn read(&self) -> Result<String, String> {
+        let decoded: Result<Decoded, InputError> = match self {
+            Source::File(path) if !path.exists() => return Err(format!("{}: no such file", path.display())),
+            Source::File(path) => input::read(path),
+            Source::Stdin => {
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+                    .map_err(|e| InputError::Unreadable(e.kind().to_string()))
+                    .and_then(|_| input::decode(&bytes))
+            }
+            Source::Text { text, .. } => input::decode(text.as_bytes()),
+        };
+        decoded.map(|d| d.text).map_err(|e| format!("{}: {e}", self.label()))
+    }
+}
+
+/// A participant's pair before reading, or the problem found while pairing files.
+struct Planned {
+    name: String,
+    before: Result<Source, String>,
+    after: Result<Source, String>,
+}
+
+/// Pairs `NAME.before.txt` with `NAME.after.txt` in a folder (not its subfolders).
+fn plan_folder(dir: &Path) -> Result<Vec<Planned>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: could not read the folder: {}", dir.display(), e.kind()))?;
+    let mut by_name: BTreeMap<String, (Option<PathBuf>, Option<PathBuf>)> = BTreeMap::new();
+    let mut others = 0;
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        let Some(file) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else { continue };
+        if file.starts_with('.') || path.is_dir() {
+            continue;
+        }
+        let lower = file.to_lowercase();
+        if let Some(name) = lower.strip_suffix(".before.txt") {
+            by_name.entry(file[..name.len()].to_string()).or_default().0 = Some(path);
+        } else if let Some(name) = lower.strip_suffix(".after.txt") {
+            by_name.entry(file[..name.len()].to_string()).or_default().1 = Some(path);
+        } else {
+            others += 1;
+        }
+    }
+    if others > 0 {
+        eprintln!("cofnod: {}: passed over {others} file(s) not named NAME.before.txt or NAME.after.txt", dir.display());
+    }
+    if by_name.is_empty() {
+        return Err(format!("{}: no pairs found (expected files named NAME.before.txt and NAME.after.txt)", dir.display()));
+    }
+    let missing = |have: &Path, want: &str| format!("{}: no matching {want} to compare it with", have.display());
+    Ok(by_name
+        .into_iter()
+        .map(|(name, (before, after))| {
+            let (b, a) = match (before, after) {
+                (Some(b), Some(a)) => (Ok(Source::File(b)), Ok(Source::File(a))),
+                (Some(b), None) => {
+                    let problem = missing(&b, &format!("{name}.after.txt"));
+                    (Ok(Source::File(b)), Err(problem))
+                }
+                (None, Some(a)) => {
+                    let problem = missing(&a, &format!("{name}.before.txt"));
+                    (Err(problem), Ok(Source::File(a)))
+                }
+                (None, None) => unreachable!("a name is only entered with a file"),
+            };
+            Planned { name, before: b, after: a }
+        })
+        .collect())
+}
+
+/// Reads a CSV whose header has `before` and `after` columns (or `cyn` and `ar ôl`),
+/// and optionally `participant` or `name` (`cyfranogwr`, `enw`).
+fn plan_csv(path: &Path) -> Result<Vec<Planned>, String> {
+    let text = input::read(path).map_err(|e| format!("{}: {e}", path.display()))?.text;
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|e| format!("{}: not a readable CSV: {e}", path.display()))?.clone();
+    let column = |names: &[&str]| headers.iter().position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)));
+    let (Some(before), Some(after)) = (column(&["before", "cyn"]), column(&["after", "ar ôl", "ar ol"])) else {
+        return Err(format!("{}: the header needs a \"before\" and an \"after\" column", path.display()));
+    };
+    let name_col = column(&["participant", "name", "cyfranogwr", "enw"]);
+    let mut planned = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        // Row numbers as a spreadsheet shows them: the header is row 1.
+        let row = i + 2;
+        let where_ = format!("{}, row {row}", path.display());
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let problem = format!("{where_}: not a readable CSV row: {e}");
+                planned.push(Planned { name: format!("row {row}"), before: Err(problem.clone()), after: Err(problem) });
+                continue;
+            }
+        };
+        let name = name_col.and_then(|c| record.get(c)).map(str::trim).filter(|n| !n.is_empty()).map_or_else(|| format!("row {row}"), str::to_string);
+        let cell = |c: usize, which: &str| match record.get(c) {
+            Some(t) => Ok(Source::Text { label: format!("{where_}, {which}"), text: t.to_string() }),
+            None => Err(format!("{where_}: no \"{which}\" field")),
+        };
+        planned.push(Planned { name, before: cell(before, "before"), after: cell(after, "after") });
+    }
+    if planned.is_empty() {
+        return Err(format!("{}: no rows under the header", path.display()));
+    }
+    Ok(planned)
+}
+
+/// One pair, from the command line.
+fn plan_single(opts: &mut Options) -> Result<Planned, String> {
+    let mut files = opts.files.clone().into_iter();
+    let mut take = |text: Option<String>, which: &str| -> Result<Source, String> {
+        match (text, files.next()) {
+            (Some(text), _) => Ok(Source::Text { label: format!("--{which}-text"), text }),
+            (None, Some(p)) if p.as_os_str() == "-" => Ok(Source::Stdin),
+            (None, Some(p)) => Ok(Source::File(p)),
+            (None, None) => Err(format!("give the {which} draft: a file, or --{which}-text")),
+        }
+    };
+    let before = take(opts.before_text.take(), "before")?;
+    let after = take(opts.after_text.take(), "after")?;
+    if files.next().is_some() {
+        return Err("compare takes two drafts: BEFORE and AFTER (or --pairs for a group)".to_string());
+    }
+    let name = match (&before, &after) {
+        (Source::File(p), _) => pair_name(p),
+        _ => String::new(),
+    };
+    Ok(Planned { name, before: Ok(before), after: Ok(after) })
+}
+
+/// "carys-bevan" for `carys-bevan.before.txt`; else the file's stem.
+fn pair_name(path: &Path) -> String {
+    let file = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let lower = file.to_lowercase();
+    for suffix in [".before.txt", ".after.txt", ".txt", ".md"] {
+        if lower.ends_with(suffix) {
+            return file[..file.len() - suffix.len()].to_string();
+        }
+    }
+    file.to_string()
+}
+
+/// The models, unless `--models off`. Compare ignores cofnod.toml: a workshop's
+/// pairs are all read with the embedded rules, the same for every participant.
+fn load_models(opts: &Options) -> Option<Models> {
+    if opts.models.unwrap_or_default() == ModelUse::Off {
+        return None;
+    }
+    match Models::load(&store::models_dir(opts.models_dir.as_deref(), None)) {
+        Ok(models) => Some(models),
+        Err(ModelError::NotInstalled(_)) => {
+            eprintln!("cofnod: no models installed; comparing with the embedded rules only (`cofnod models install` adds the model checks)");
+            None
+        }
+        Err(e) => {
+            eprintln!("cofnod: {e}; comparing with the embedded rules only");
+            None
+        }
+    }
+}
+
+pub fn run(mut opts: Options) -> i32 {
+    let group = opts.pairs.is_some();
+    let planned = match opts.pairs.clone() {
+        Some(path) if path.is_dir() => plan_folder(&path),
+        Some(path) if path.exists() => plan_csv(&path),
+        Some(path) => Err(format!("{}: no such folder or CSV file", path.display())),
+        None => plan_single(&mut opts).map(|p| vec![p]),
+    };
+    let planned = match planned {
+        Ok(p) => p,
+        Err(problem) => {
+            eprintln!("cofnod: {problem}");
+            return 2;
+        }
+    };
+    // Labels and messages follow --lang; without it, labels are English and each
+    // finding speaks the language of its sentence.
+    let lang = match opts.lang {
+        Some(LangArg::Cy) => Lang::Cy,
+        _ => Lang::En,
+    };
+    let settings = Settings { message_lang: opts.lang.map(|_| lang), ..Settings::default() };
+    let engine = match Engine::with_rules(&[], settings) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("cofnod: {e}");
+            return 2;
+        }
+    };
+    let models = load_models(&opts);
+    let labels = Labels::new(lang);
+
+    let mut pairs: Vec<Pair> = planned
+        .into_par_iter()
+        .map(|p| {
+            let before_source = p.before.as_ref().map(Source::label).unwrap_or_default();
+            let after_source = p.after.as_ref().map(Source::label).unwrap_or_default();
+            let texts = p.before.and_then(|s| s.read()).and_then(|b| Ok((b, p.after.and_then(|s| s.read())?)));
+            let result = texts.map(|(b, a)| compare::compare(&engine, models.as_ref(), &b, &a));
+            Pair { name: p.name, before_source, after_source, result }
+        })
+        .collect();
+    for p in &pairs {
+        if let Err(problem) = &p.result {
+            eprintln!("cofnod: {problem}");
+        }
+    }
+    if opts.anonymise {
+        for (n, p) in pairs.iter_mut().enumerate() {
+            p.name = labels.fill("participant-n", &[("n", &(n + 1))]);
+            p.before_source.clear();
+            p.after_source.clear();
+            if let Err(problem) = &mut p.result {
+                // The problem names the file, which names the participant.
+                *problem = problem.rsplit(": ").next().unwrap_or_default().to_string();
+            }
+        }
+    }
+    let class = (group || pairs.len() > 1).then(|| class_summary(&pairs));
+    let report = match opts.format {
+        CompareFormat::Text => text::render(&pairs, class.as_ref(), &labels),
+        CompareFormat::Json => json::render(&pairs, class.as_ref(), &labels),
+        CompareFormat::Html => html::render(&pairs, class.as_ref(), &labels),
+    };
+    let written = match &opts.out {
+        Some(path) => write_report(path, &report, &opts),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(report.as_bytes()).and_then(|_| out.flush()).map_err(|e| format!("could not write the report: {}", e.kind()))
+        }
+    };
+    if let Err(problem) = written {
+        eprintln!("cofnod: {problem}");
+        return 2;
+    }
+    let failed = pairs.iter().filter(|p| p.result.is_err()).count();
+    match (failed, group) {
+        (0, _) => 0,
+        (_, true) if failed < pairs.len() => 1,
+        _ => 2,
+    }
+}
+
+/// Writes the report, refusing to overwrite one of the drafts.
+fn write_report(path: &Path, report: &str, opts: &Options) -> Result<(), String> {
+    let same = |p: &Path| std::fs::canonicalize(p).ok().is_some_and(|p| std::fs::canonicalize(path).ok() == Some(p));
+    let a_draft_in_pairs = opts.pairs.as_deref().is_some_and(|dir| {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_lowercase();
+        same(dir) || (path.parent().is_some_and(same_dir(dir)) && (name.ends_with(".before.txt") || name.ends_with(".after.txt")))
+    });
+    if opts.files.iter().any(|f| same(f)) || a_draft_in_pairs {
+        return Err(format!("{}: is one of the drafts; the report will not overwrite it (choose another --out)", path.display()));
+    }
+    std::fs::write(path, report).map_err(|e| format!("{}: could not write the report: {}", path.display(), e.kind()))
+}
+
+fn same_dir(dir: &Path) -> impl Fn(&Path) -> bool + '_ {
+    move |p: &Path| {
+        let p = if p.as_os_str().is_empty() { Path::new(".") } else { p };
+        std::fs::canonicalize(p).ok().is_some_and(|p| std::fs::canonicalize(dir).ok() == Some(p))
+    }
+}

@@ -1,0 +1,228 @@
+//! `cofnod compare --format text`: the report for a terminal, in the trainer's
+//! language. Plain text without colour, so it reads the same piped into a file.
+
+use std::fmt::Write;
+
+use super::group::{ClassSummary, Pair};
+use super::labels::Labels;
+use super::measures::Measures;
+use super::summary::summarise;
+use super::{Comparison, Draft};
+use crate::position::LineIndex;
+
+/// The measures, in report order, with how to read each: `true` when more is better.
+pub const MEASURES: [(&str, Option<bool>); 15] = [
+    ("words", None),
+    ("sentences", None),
+    ("average_sentence_words", Some(false)),
+    ("longest_sentence_words", Some(false)),
+    ("long_sentences", Some(false)),
+    ("long_welsh_sentences", Some(false)),
+    ("quoted_words", Some(true)),
+    ("opinions_owned_and_evidenced", Some(true)),
+    ("opinions_owned_without_basis", Some(false)),
+    ("opinions_as_fact", Some(false)),
+    ("decisions_with_reason", Some(true)),
+    ("decisions_without_reason", Some(false)),
+    ("outcomes_in_persons_words", Some(true)),
+    ("outcomes_in_professional_words", Some(false)),
+    ("outcomes_as_service", Some(false)),
+];
+
+/// A measure's value, formatted ("12", "14.5").
+pub fn measure_value(m: &Measures, id: &str) -> f64 {
+    match id {
+        "words" => m.words as f64,
+        "sentences" => m.sentences as f64,
+        "average_sentence_words" => m.average_sentence_words,
+        "longest_sentence_words" => m.longest_sentence_words as f64,
+        "long_sentences" => m.long_sentences as f64,
+        "long_welsh_sentences" => m.long_welsh_sentences as f64,
+        "quoted_words" => m.quoted_words as f64,
+        "opinions_owned_and_evidenced" => m.opinions_owned_and_evidenced as f64,
+        "opinions_owned_without_basis" => m.opinions_owned_without_basis as f64,
+        "opinions_as_fact" => m.opinions_as_fact as f64,
+        "decisions_with_reason" => m.decisions_with_reason as f64,
+        "decisions_without_reason" => m.decisions_without_reason as f64,
+        "outcomes_in_persons_words" => m.outcomes_in_persons_words as f64,
+        "outcomes_in_professional_words" => m.outcomes_in_professional_words as f64,
+        "outcomes_as_service" => m.outcomes_as_service as f64,
+        _ => f64::NAN,
+    }
+}
+
+pub fn number(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+pub fn signed(v: f64) -> String {
+    if v > 0.0 {
+        format!("+{}", number(v))
+    } else if v < 0.0 {
+        format!("−{}", number(-v))
+    } else {
+        "0".to_string()
+    }
+}
+
+fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
+fn pad(s: &str, w: usize) -> String {
+    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
+}
+
+/// One line per finding: where it is, its rule and its words.
+fn finding_line(d: &Draft, index: &LineIndex, i: usize, labels: &Labels) -> String {
+    let f = &d.findings[i];
+    let line = index.position(f.start).line;
+    format!("{} {line}  {}  “{}”", labels.get("line"), f.rule, f.excerpt(&d.text).split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+pub fn render_pair(out: &mut String, pair: &Pair, labels: &Labels) {
+    let _ = writeln!(out, "== {} ==", pair.name);
+    if !pair.before_source.is_empty() {
+        let _ = writeln!(out, "{}: {} {} {}", labels.get("text-files"), pair.before_source, labels.get("text-arrow"), pair.after_source);
+    }
+    let c = match &pair.result {
+        Ok(c) => c,
+        Err(problem) => {
+            let _ = writeln!(out, "{}: {problem}\n", labels.get("could-not-compare"));
+            return;
+        }
+    };
+    render_comparison(out, c, labels);
+}
+
+fn render_comparison(out: &mut String, c: &Comparison, labels: &Labels) {
+    let _ = writeln!(out, "{}: {} {} {}", labels.get("languages"), labels.language(c.before.language), labels.get("text-arrow"), labels.language(c.after.language));
+    let s = summarise(c, labels);
+    let _ = writeln!(out, "\n{}", labels.get("summary"));
+    for (heading, lines, mark, none) in [
+        ("improved", &s.improved, '+', "nothing-improved"),
+        ("still", &s.still, '=', "nothing-still"),
+        ("worse", &s.worse, '!', "nothing-worse"),
+    ] {
+        let _ = writeln!(out, "  {}", labels.get(heading));
+        if lines.is_empty() {
+            let _ = writeln!(out, "    {}", labels.get(none));
+        }
+        for line in lines {
+            let _ = writeln!(out, "    {mark} {line}");
+        }
+    }
+    for line in &s.totals {
+        let _ = writeln!(out, "  {line}");
+    }
+
+    // Findings by check.
+    let heads = [labels.get("before"), labels.get("after"), labels.get("resolved"), labels.get("still-present"), labels.get("introduced")];
+    let counts = c.by_category();
+    let name_w = counts.iter().map(|k| width(labels.category(k.category))).max().unwrap_or(0).max(width(labels.get("categories")));
+    let _ = write!(out, "\n{}", pad(labels.get("categories"), name_w + 2));
+    for h in heads {
+        let _ = write!(out, "  {h}");
+    }
+    out.push('\n');
+    for k in &counts {
+        let _ = write!(out, "  {}", pad(labels.category(k.category), name_w));
+        for (h, v) in heads.iter().zip([k.before, k.after, k.resolved, k.still_present, k.introduced]) {
+            let _ = write!(out, "  {v:>w$}", w = width(h));
+        }
+        out.push('\n');
+    }
+
+    // Measures.
+    let (b, a) = (&c.before.measures, &c.after.measures);
+    let heads = [labels.get("before"), labels.get("after"), labels.get("change")];
+    let name_w = MEASURES.iter().map(|(id, _)| width(labels.measure(id))).max().unwrap_or(0).max(width(labels.get("measures")));
+    let _ = write!(out, "\n{}", pad(labels.get("measures"), name_w + 2));
+    for h in heads {
+        let _ = write!(out, "  {h:>5}");
+    }
+    out.push('\n');
+    for (id, _) in MEASURES {
+        let (vb, va) = (measure_value(b, id), measure_value(a, id));
+        let cells = [number(vb), number(va), signed(((va - vb) * 10.0).round() / 10.0)];
+        let _ = write!(out, "  {}", pad(labels.measure(id), name_w));
+        for (h, v) in heads.iter().zip(cells) {
+            let _ = write!(out, "  {v:>w$}", w = width(h).max(5));
+        }
+        out.push('\n');
+    }
+
+    // The findings themselves.
+    let (bi, ai) = (LineIndex::new(&c.before.text), LineIndex::new(&c.after.text));
+    let lists: [(&str, Vec<String>); 3] = [
+        ("resolved", c.changes.resolved.iter().map(|&i| finding_line(&c.before, &bi, i, labels)).collect()),
+        (
+            "still-present",
+            c.changes
+                .still_present
+                .iter()
+                .map(|&(i, j)| {
+                    let after_line = ai.position(c.after.findings[j].start).line;
+                    format!("{} {} {} {after_line}", finding_line(&c.before, &bi, i, labels), labels.get("text-arrow"), labels.get("line"))
+                })
+                .collect(),
+        ),
+        ("introduced", c.changes.introduced.iter().map(|&j| finding_line(&c.after, &ai, j, labels)).collect()),
+    ];
+    for (heading, lines) in lists {
+        if lines.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{}", labels.get(heading));
+        for line in lines {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
+    out.push('\n');
+}
+
+pub fn render_class(out: &mut String, class: &ClassSummary, pairs: &[Pair], labels: &Labels) {
+    let _ = writeln!(out, "{}\n", labels.get("class-summary"));
+    let _ = writeln!(out, "  {}", labels.fill("class-pairs", &[("n", &class.compared)]));
+    let _ = writeln!(out, "  {}", labels.count("class-improved", class.improved));
+    if class.could_not_compare > 0 {
+        let _ = writeln!(out, "  {}", labels.count("class-pairs-with-problems", class.could_not_compare));
+    }
+    let by = |cat| class.categories.iter().find(|k| k.category == cat).expect("every category is counted");
+    for (heading, cats, value) in [
+        ("class-improved-most", &class.improved_most, &(|k: &super::CategoryCounts| k.resolved) as &dyn Fn(&super::CategoryCounts) -> usize),
+        ("class-trips-up", &class.trips_up, &|k: &super::CategoryCounts| k.still_present + k.introduced),
+    ] {
+        let _ = writeln!(out, "  {}", labels.get(heading));
+        if cats.is_empty() {
+            let _ = writeln!(out, "    {}", labels.get("class-none"));
+        }
+        for &cat in cats.iter() {
+            let _ = writeln!(out, "    {}", labels.fill("class-category-line", &[("label", &labels.category(cat)), ("n", &value(by(cat)))]));
+        }
+    }
+    let failed: Vec<&Pair> = pairs.iter().filter(|p| p.result.is_err()).collect();
+    if !failed.is_empty() {
+        let _ = writeln!(out, "  {}", labels.get("could-not-compare"));
+        for p in failed {
+            let _ = writeln!(out, "    {}: {}", p.name, p.result.as_ref().err().map(String::as_str).unwrap_or_default());
+        }
+    }
+    out.push('\n');
+}
+
+/// The whole report: the class summary first when there is more than one pair.
+pub fn render(pairs: &[Pair], class: Option<&ClassSummary>, labels: &Labels) -> String {
+    let mut out = String::new();
+    if let Some(class) = class {
+        render_class(&mut out, class, pairs, labels);
+    }
+    for pair in pairs {
+        render_pair(&mut out, pair, labels);
+    }
+    out
+}

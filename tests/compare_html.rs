@@ -1,0 +1,147 @@
+//! The `cofnod compare` HTML report as a trainer sees it: opened in headless
+//! Chromium (Debian's `chromium`, installed by .ci/test), screenshotted, with no
+//! console errors (a Content-Security-Policy violation would be one), and showing
+//! the expected numbers in the rendered page.
+//!
+//! Without Chromium the tests are skipped, unless `CI` is set, when they fail.
+//! `COFNOD_SCREENSHOTS=docs` refreshes the screenshots kept in docs/.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn chromium() -> Option<PathBuf> {
+    let found = ["chromium", "chromium-browser"].iter().find_map(|name| {
+        let ok = Command::new(name).arg("--version").output().map(|o| o.status.success()).unwrap_or(false);
+        ok.then(|| PathBuf::from(name))
+    });
+    if found.is_none() {
+        assert!(std::env::var_os("CI").is_none(), "CI is set but chromium is not installed (.ci/test installs it)");
+        eprintln!("chromium is not installed: skipping the HTML report tests");
+    }
+    found
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cofnod-html-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Makes a report with cofnod (rules alone, so the numbers are exact).
+fn report(args: &[&str], out: &Path) {
+    let o = Command::new(env!("CARGO_BIN_EXE_cofnod"))
+        .args(["compare", "--format", "html", "--out"])
+        .arg(out)
+        .args(args)
+        .env("COFNOD_MODELS", "off")
+        .current_dir(ROOT)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// What Chromium made of a page: the rendered DOM, and the console messages it logged.
+struct Rendered {
+    dom: String,
+    console: Vec<String>,
+}
+
+fn open(chromium: &Path, page: &Path, screenshot: &Path, profile: &Path) -> Rendered {
+    let url = format!("file://{}", page.display());
+    let common = |c: &mut Command| {
+        c.args(["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run", "--enable-logging=stderr", "--v=0"])
+            .arg(format!("--user-data-dir={}", profile.display()));
+    };
+    let mut shot = Command::new(chromium);
+    common(&mut shot);
+    let shot = shot.arg("--window-size=1280,2400").arg(format!("--screenshot={}", screenshot.display())).arg(&url).output().unwrap();
+    assert!(shot.status.success(), "chromium --screenshot failed: {}", String::from_utf8_lossy(&shot.stderr));
+    let mut dump = Command::new(chromium);
+    common(&mut dump);
+    let dump = dump.arg("--dump-dom").arg(&url).output().unwrap();
+    assert!(dump.status.success(), "chromium --dump-dom failed: {}", String::from_utf8_lossy(&dump.stderr));
+    // Console messages come out as `...:INFO:CONSOLE(line)] "message", source: ...`
+    // (or `console_message`), and a blocked request as a console error too.
+    let console = [&shot.stderr, &dump.stderr]
+        .iter()
+        .flat_map(|e| String::from_utf8_lossy(e).lines().map(str::to_string).collect::<Vec<_>>())
+        .filter(|l| l.contains("CONSOLE") || l.contains("console_message") || l.contains("Refused to"))
+        .collect();
+    Rendered { dom: String::from_utf8_lossy(&dump.stdout).into_owned(), console }
+}
+
+fn assert_png(path: &Path) {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "{} is not a PNG", path.display());
+    assert!(bytes.len() > 20_000, "{}: {} bytes, too small to show a report", path.display(), bytes.len());
+}
+
+fn keep_screenshot(from: &Path, name: &str) {
+    if let Some(dir) = std::env::var_os("COFNOD_SCREENSHOTS") {
+        std::fs::copy(from, Path::new(ROOT).join(dir).join(name)).unwrap();
+    }
+}
+
+/// The console check must be able to fail: a page that logs an error is caught.
+#[test]
+fn a_console_error_is_detected() {
+    let Some(chromium) = chromium() else { return };
+    let dir = scratch("console");
+    let page = dir.join("bad.html");
+    std::fs::write(&page, "<!DOCTYPE html><html><body><p>x</p><script>console.error('broken report')</script></body></html>").unwrap();
+    let r = open(&chromium, &page, &dir.join("bad.png"), &dir.join("profile"));
+    assert!(r.console.iter().any(|l| l.contains("broken report")), "console error not seen: {:?}", r.console);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_single_report_renders_with_its_numbers_and_no_console_errors() {
+    let Some(chromium) = chromium() else { return };
+    let dir = scratch("single");
+    let page = dir.join("single.html");
+    report(&["corpus/compare/workshop-en/jess-okafor.before.txt", "corpus/compare/workshop-en/jess-okafor.after.txt"], &page);
+    let shot = dir.join("single.png");
+    let r = open(&chromium, &page, &shot, &dir.join("profile"));
+    assert!(r.console.is_empty(), "console messages: {:?}", r.console);
+    assert_png(&shot);
+    keep_screenshot(&shot, "compare-single.png");
+    let dom = &r.dom;
+    assert!(dom.contains("<h1>Before and after</h1>"), "{dom}");
+    // The person's own words: 0 quoted words before, 25 after.
+    assert!(dom.contains("<tr data-measure=\"quoted_words\"><td>The person's own words (words in quotes)</td><td class=\"n\">0</td><td class=\"n\">25</td><td class=\"n better\">+25</td></tr>"), "quoted words row");
+    assert!(dom.contains("<tr data-category=\"output-as-outcome\"><td>Service written as an outcome</td><td class=\"n\">1</td><td class=\"n\">1</td><td class=\"n\">0</td><td class=\"n\">1</td><td class=\"n\">0</td></tr>"), "kept outcome row");
+    assert!(dom.contains("<li>1 service is still written as an outcome</li>"), "summary line");
+    assert!(dom.contains("<p class=\"totals\">Findings: 5 before, 2 after.</p>"), "totals");
+    // Findings are marked in place, focusable for tap, with their explanation.
+    assert!(dom.contains("<mark class=\"still\" tabindex=\"0\">attend<span class=\"tip\" role=\"tooltip\">"), "the kept finding is marked");
+    // Sentences with little in common are shown removed and added, not diffed.
+    assert!(dom.contains("<tr class=\"removed\">") && dom.contains("<tr class=\"added\">"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_group_report_renders_with_its_class_summary_and_no_console_errors() {
+    let Some(chromium) = chromium() else { return };
+    let dir = scratch("group");
+    let page = dir.join("group.html");
+    report(&["--pairs", "corpus/compare/workshop-en"], &page);
+    let shot = dir.join("group.png");
+    let r = open(&chromium, &page, &shot, &dir.join("profile"));
+    assert!(r.console.is_empty(), "console messages: {:?}", r.console);
+    assert_png(&shot);
+    keep_screenshot(&shot, "compare-group.png");
+    let dom = &r.dom;
+    assert!(dom.contains("<h1>Workshop: before and after</h1>"));
+    assert!(dom.contains("Pairs compared: 8"));
+    assert!(dom.contains("6 participants improved"));
+    assert!(dom.contains("<li>Plain language: 19</li>"), "improved most");
+    // tom-griffiths: a worse rewrite, 0 findings before and 7 after, all new.
+    assert!(dom.contains("<tr data-participant=\"tom-griffiths\"><td><a href=\"#p-8\">tom-griffiths</a></td><td>English → English</td><td class=\"n\">0</td><td class=\"n\">7</td><td class=\"n\">0</td><td class=\"n\">0</td><td class=\"n\">7</td></tr>"), "tom's row");
+    assert_eq!(dom.matches("<article class=\"pair\"").count(), 8, "a page per participant");
+    // Rewritten sentences carry a word diff.
+    assert!(dom.contains("<tr class=\"changed\">") && dom.contains("<del>") && dom.contains("<ins>"), "word diff");
+    let _ = std::fs::remove_dir_all(&dir);
+}
