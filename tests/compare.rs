@@ -332,4 +332,15 @@ fn anonymised_reports_carry_no_names_or_file_names() {
     }
     let o = run(&["compare", "--pairs", "corpus/compare/workshop.csv", "--anonymise", "--lang", "cy"]);
     assert!(text(&o.stdout).contains("== Cyfranogwr 1 =="));
+    // A problem is reported without the file name, which names the participant.
+    let dir = scratch("anon");
+    std::fs::write(dir.join("siwan-hughes.after.txt"), "Rewrite with no first draft.").unwrap();
+    std::fs::write(dir.join("owain.before.txt"), "Case closed.").unwrap();
+    std::fs::write(dir.join("owain.after.txt"), "Case closed because Owain asked me to.").unwrap();
+    let o = run(&["compare", "--pairs", dir.to_str().unwrap(), "--anonymise", "--format", "html"]);
+    assert_eq!(o.status.code(), Some(1));
+    let page = text(&o.stdout);
+    assert!(!page.contains("siwan") && !page.contains("owain"), "a name in an anonymised report");
+    assert!(page.contains("no matching Participant 2.before.txt"), "the problem is still said");
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -267,13 +267,16 @@ pub fn run(mut opts: Options) -> i32 {
     }
     if opts.anonymise {
         for (n, p) in pairs.iter_mut().enumerate() {
-            p.name = labels.fill("participant-n", &[("n", &(n + 1))]);
+            let number = labels.fill("participant-n", &[("n", &(n + 1))]);
             p.before_source.clear();
             p.after_source.clear();
             if let Err(problem) = &mut p.result {
-                // The problem names the file, which names the participant.
-                *problem = problem.rsplit(": ").next().unwrap_or_default().to_string();
+                // The problem names the file, which names the participant: keep
+                // only what went wrong.
+                let what = problem.rsplit(": ").next().unwrap_or_default();
+                *problem = if p.name.is_empty() { what.to_string() } else { what.replace(&p.name, &number) };
             }
+            p.name = number;
         }
     }
     let class = (group || pairs.len() > 1).then(|| class_summary(&pairs));
