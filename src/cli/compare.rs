@@ -249,6 +249,11 @@ pub fn run(mut opts: Options) -> i32 {
     };
     let models = load_models(&opts);
     let labels = Labels::new(lang);
+    let mut planned = planned;
+    for p in planned.iter_mut().filter(|p| p.name.is_empty()) {
+        // Text given on the command line has no name to show.
+        p.name = labels.get("title").to_string();
+    }
 
     let mut pairs: Vec<Pair> = planned
         .into_par_iter()
