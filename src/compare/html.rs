@@ -10,7 +10,8 @@ use super::align::{word_diff, Piece, RowKind};
 use super::group::{ClassSummary, Pair};
 use super::labels::Labels;
 use super::summary::summarise;
-use super::text::{measure_value, number, signed, MEASURES};
+use super::measures::{measure_value, MEASURES};
+use super::text::{number, signed};
 use super::{CategoryCounts, Comparison, Draft};
 
 const CSS: &str = include_str!("report.css");

@@ -12,15 +12,14 @@
 //! and a finding is still present when the second draft has one of the same
 //! category that is not yet matched, in text order.
 
+pub mod align;
 pub mod group;
 pub mod html;
 pub mod json;
 pub mod labels;
+pub mod measures;
 pub mod summary;
 pub mod text;
-
-pub mod align;
-pub mod measures;
 
 use serde::Serialize;
 
