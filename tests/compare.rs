@@ -156,6 +156,7 @@ const KNOWN_MISSES: &[(&str, &str, &str, &str, &str)] = &[
 
 /// Flagged by the rules but not by the labels: (group, pair, what, category, why).
 const KNOWN_FALSE_ALARMS: &[(&str, &str, &str, &str, &str)] = &[
+    ("workshop-en", "jess-okafor", "introduced", "opinion-as-fact", "missed in the before (a known miss), so the kept judgement looks new"),
     ("workshop-csv", "rhodri-llywelyn", "before", "opinion-as-fact", "“Mae ei mab yn bryderus”: his worry stated with no source; defensible, but not labelled"),
 ];
 
@@ -203,9 +204,7 @@ fn reports_agree_with_the_human_labels_except_known_misses() {
     assert!(unexpected.is_empty(), "new misses against the labels: {unexpected:?}");
     assert!(fixed.is_empty(), "known misses now found (take them off KNOWN_MISSES): {fixed:?}");
     let alarms_listed: BTreeSet<_> = KNOWN_FALSE_ALARMS.iter().map(|m| (m.0, m.1.to_string(), m.2, m.3.to_string())).collect();
-    // "introduced" opinion-as-fact in jess-okafor is the known miss in the before.
-    let alarms: BTreeSet<_> = false_alarms.into_iter().filter(|a| !(a.1 == "jess-okafor" && a.3 == "opinion-as-fact")).collect();
-    assert_eq!(alarms, alarms_listed, "findings the labels do not have");
+    assert_eq!(false_alarms, alarms_listed, "findings the labels do not have");
 }
 
 #[test]
@@ -303,7 +302,7 @@ fn bad_input_is_named_and_the_rest_of_the_group_is_compared() {
     let o = run(&["compare", "no-such-draft.txt", &format!("{good}.after.txt")]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("no-such-draft.txt: no such file"), "{}", text(&o.stderr));
-    assert!(o.stdout.is_empty() || text(&o.stdout).contains("Could not compare"));
+    assert!(text(&o.stdout).contains("Could not compare: no-such-draft.txt: no such file"), "{}", text(&o.stdout));
 
     // A CSV without the columns, and a report written over a draft, are refused.
     std::fs::write(dir.join("pairs.csv"), "name,first,second\nx,a,b\n").unwrap();
@@ -316,6 +315,10 @@ fn bad_input_is_named_and_the_rest_of_the_group_is_compared() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("is one of the drafts"), "{}", text(&o.stderr));
     assert_eq!(std::fs::read(&draft).unwrap(), kept);
+    // Nor over a draft of a workshop folder.
+    let o = run(&["compare", "--pairs", d, "--out", dir.join("bryn.before.txt").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(dir.join("bryn.before.txt")).unwrap(), "Case closed.");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -85,6 +85,22 @@ fn keep_screenshot(from: &Path, name: &str) {
     }
 }
 
+/// Makes a report from `args`, opens it in Chromium, and checks what every report
+/// must be: a real screenshot (kept as docs/compare-NAME.png on request) and no
+/// console messages. Returns the rendered DOM.
+fn render_report(chromium: &Path, name: &str, args: &[&str]) -> String {
+    let dir = scratch(name);
+    let page = dir.join(format!("{name}.html"));
+    report(args, &page);
+    let shot = dir.join(format!("{name}.png"));
+    let r = open(chromium, &page, &shot, &dir.join("profile"));
+    assert!(r.console.is_empty(), "console messages: {:?}", r.console);
+    assert_png(&shot);
+    keep_screenshot(&shot, &format!("compare-{name}.png"));
+    let _ = std::fs::remove_dir_all(&dir);
+    r.dom
+}
+
 /// The console check must be able to fail: a page that logs an error is caught.
 #[test]
 fn a_console_error_is_detected() {
@@ -100,15 +116,7 @@ fn a_console_error_is_detected() {
 #[test]
 fn a_single_report_renders_with_its_numbers_and_no_console_errors() {
     let Some(chromium) = chromium() else { return };
-    let dir = scratch("single");
-    let page = dir.join("single.html");
-    report(&["corpus/compare/workshop-en/jess-okafor.before.txt", "corpus/compare/workshop-en/jess-okafor.after.txt"], &page);
-    let shot = dir.join("single.png");
-    let r = open(&chromium, &page, &shot, &dir.join("profile"));
-    assert!(r.console.is_empty(), "console messages: {:?}", r.console);
-    assert_png(&shot);
-    keep_screenshot(&shot, "compare-single.png");
-    let dom = &r.dom;
+    let dom = &render_report(&chromium, "single", &["corpus/compare/workshop-en/jess-okafor.before.txt", "corpus/compare/workshop-en/jess-okafor.after.txt"]);
     assert!(dom.contains("<h1>Before and after</h1>"), "{dom}");
     // The person's own words: 0 quoted words before, 25 after.
     assert!(dom.contains("<tr data-measure=\"quoted_words\"><td>The person's own words (words in quotes)</td><td class=\"n\">0</td><td class=\"n\">25</td><td class=\"n better\">+25</td></tr>"), "quoted words row");
@@ -119,21 +127,12 @@ fn a_single_report_renders_with_its_numbers_and_no_console_errors() {
     assert!(dom.contains("<mark class=\"still\" tabindex=\"0\">attend<span class=\"tip\" role=\"tooltip\">"), "the kept finding is marked");
     // Sentences with little in common are shown removed and added, not diffed.
     assert!(dom.contains("<tr class=\"removed\">") && dom.contains("<tr class=\"added\">"));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn a_group_report_renders_with_its_class_summary_and_no_console_errors() {
     let Some(chromium) = chromium() else { return };
-    let dir = scratch("group");
-    let page = dir.join("group.html");
-    report(&["--pairs", "corpus/compare/workshop-en"], &page);
-    let shot = dir.join("group.png");
-    let r = open(&chromium, &page, &shot, &dir.join("profile"));
-    assert!(r.console.is_empty(), "console messages: {:?}", r.console);
-    assert_png(&shot);
-    keep_screenshot(&shot, "compare-group.png");
-    let dom = &r.dom;
+    let dom = &render_report(&chromium, "group", &["--pairs", "corpus/compare/workshop-en"]);
     assert!(dom.contains("<h1>Workshop: before and after</h1>"));
     assert!(dom.contains("Pairs compared: 8"));
     assert!(dom.contains("6 participants improved"));
@@ -143,5 +142,4 @@ fn a_group_report_renders_with_its_class_summary_and_no_console_errors() {
     assert_eq!(dom.matches("<article class=\"pair\"").count(), 8, "a page per participant");
     // Rewritten sentences carry a word diff.
     assert!(dom.contains("<tr class=\"changed\">") && dom.contains("<del>") && dom.contains("<ins>"), "word diff");
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -255,6 +255,16 @@ pub fn run(mut opts: Options) -> i32 {
         p.name = labels.get("title").to_string();
     }
 
+    // Every file the report is made from, which --out must not overwrite.
+    let mut inputs: Vec<PathBuf> = opts.pairs.iter().filter(|p| p.is_file()).cloned().collect();
+    for p in &planned {
+        for source in [&p.before, &p.after].into_iter().flatten() {
+            if let Source::File(path) = source {
+                inputs.push(path.clone());
+            }
+        }
+    }
+
     let mut pairs: Vec<Pair> = planned
         .into_par_iter()
         .map(|p| {
@@ -291,7 +301,7 @@ pub fn run(mut opts: Options) -> i32 {
         CompareFormat::Html => html::render(&pairs, class.as_ref(), &labels),
     };
     let written = match &opts.out {
-        Some(path) => write_report(path, &report, &opts),
+        Some(path) => write_report(path, &report, &inputs),
         None => {
             let mut out = std::io::stdout().lock();
             out.write_all(report.as_bytes()).and_then(|_| out.flush()).map_err(|e| format!("could not write the report: {}", e.kind()))
@@ -310,21 +320,11 @@ pub fn run(mut opts: Options) -> i32 {
 }
 
 /// Writes the report, refusing to overwrite one of the drafts.
-fn write_report(path: &Path, report: &str, opts: &Options) -> Result<(), String> {
-    let same = |p: &Path| std::fs::canonicalize(p).ok().is_some_and(|p| std::fs::canonicalize(path).ok() == Some(p));
-    let a_draft_in_pairs = opts.pairs.as_deref().is_some_and(|dir| {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_lowercase();
-        same(dir) || (path.parent().is_some_and(same_dir(dir)) && (name.ends_with(".before.txt") || name.ends_with(".after.txt")))
-    });
-    if opts.files.iter().any(|f| same(f)) || a_draft_in_pairs {
-        return Err(format!("{}: is one of the drafts; the report will not overwrite it (choose another --out)", path.display()));
+fn write_report(path: &Path, report: &str, inputs: &[PathBuf]) -> Result<(), String> {
+    if let Ok(out) = std::fs::canonicalize(path) {
+        if inputs.iter().any(|i| std::fs::canonicalize(i).is_ok_and(|i| i == out)) {
+            return Err(format!("{}: is one of the drafts; the report will not overwrite it (choose another --out)", path.display()));
+        }
     }
     std::fs::write(path, report).map_err(|e| format!("{}: could not write the report: {}", path.display(), e.kind()))
-}
-
-fn same_dir(dir: &Path) -> impl Fn(&Path) -> bool + '_ {
-    move |p: &Path| {
-        let p = if p.as_os_str().is_empty() { Path::new(".") } else { p };
-        std::fs::canonicalize(p).ok().is_some_and(|p| std::fs::canonicalize(dir).ok() == Some(p))
-    }
 }

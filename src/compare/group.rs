@@ -27,9 +27,15 @@ pub struct ClassSummary {
     /// Totals over the compared pairs, every category.
     pub categories: Vec<CategoryCounts>,
     /// Categories with resolved findings, most resolved first (ties: check order).
-    pub improved_most: Vec<Category>,
+    pub improved_most: Vec<Ranked>,
     /// Categories with findings left or new in the afters, most first.
-    pub trips_up: Vec<Category>,
+    pub trips_up: Vec<Ranked>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Ranked {
+    pub category: Category,
+    pub count: usize,
 }
 
 pub fn class_summary(pairs: &[Pair]) -> ClassSummary {
@@ -48,9 +54,9 @@ pub fn class_summary(pairs: &[Pair]) -> ClassSummary {
         }
     }
     let ranked = |key: &dyn Fn(&CategoryCounts) -> usize| {
-        let mut v: Vec<&CategoryCounts> = categories.iter().filter(|c| key(c) > 0).collect();
-        v.sort_by_key(|c| std::cmp::Reverse(key(c)));
-        v.into_iter().map(|c| c.category).collect::<Vec<_>>()
+        let mut v: Vec<Ranked> = categories.iter().map(|c| Ranked { category: c.category, count: key(c) }).filter(|r| r.count > 0).collect();
+        v.sort_by_key(|r| std::cmp::Reverse(r.count));
+        v
     };
     ClassSummary {
         pairs: pairs.len(),

@@ -10,7 +10,7 @@ use super::align::{word_diff, Piece, RowKind};
 use super::group::{ClassSummary, Pair};
 use super::labels::Labels;
 use super::summary::summarise;
-use super::measures::{measure_value, MEASURES};
+use super::measures::MEASURES;
 use super::text::{number, signed};
 use super::{CategoryCounts, Comparison, Draft};
 
@@ -73,7 +73,9 @@ fn statuses(c: &Comparison) -> (Vec<Status>, Vec<Status>) {
 /// together spell the sentence; `None` shows the sentence without a diff.
 fn sentence_html(d: &Draft, si: usize, pieces: Option<Vec<(Piece, &str)>>, status: &[Status], labels: &Labels) -> String {
     let (start, end) = d.shown_range(si);
-    let text = &d.text[start..end];
+    if start == end {
+        return String::new();
+    }
     // Diff pieces as absolute byte ranges; a diff that does not spell the sentence
     // (it always should) is dropped rather than shown wrong.
     let mut ranges: Vec<(usize, usize, Piece)> = Vec::new();
@@ -146,9 +148,6 @@ fn sentence_html(d: &Draft, si: usize, pieces: Option<Vec<(Piece, &str)>>, statu
         at = ce.max(at);
     }
     out.push_str(&segment(at, end));
-    if text.is_empty() {
-        return String::new();
-    }
     out
 }
 
@@ -213,10 +212,10 @@ fn measures_table(out: &mut String, c: &Comparison, labels: &Labels) {
         esc(labels.get("after")),
         esc(labels.get("change"))
     );
-    for (id, more_is_better) in MEASURES {
-        let (b, a) = (measure_value(&c.before.measures, id), measure_value(&c.after.measures, id));
+    for m in &MEASURES {
+        let (b, a) = ((m.value)(&c.before.measures), (m.value)(&c.after.measures));
         let delta = ((a - b) * 10.0).round() / 10.0;
-        let class = match more_is_better {
+        let class = match m.more_is_better {
             Some(true) if delta > 0.0 => "n better",
             Some(false) if delta < 0.0 => "n better",
             Some(true) if delta < 0.0 => "n worse",
@@ -225,8 +224,9 @@ fn measures_table(out: &mut String, c: &Comparison, labels: &Labels) {
         };
         let _ = write!(
             out,
-            "<tr data-measure=\"{id}\"><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"{class}\">{}</td></tr>",
-            esc(labels.measure(id)),
+            "<tr data-measure=\"{}\"><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"{class}\">{}</td></tr>",
+            m.id,
+            esc(labels.measure(m.id)),
             number(b),
             number(a),
             signed(delta)
@@ -344,19 +344,14 @@ fn class_html(out: &mut String, class: &ClassSummary, pairs: &[Pair], labels: &L
     if class.could_not_compare > 0 {
         let _ = write!(out, "<p class=\"totals\" data-class=\"failed\">{}</p>", esc(&labels.count("class-pairs-with-problems", class.could_not_compare)));
     }
-    let by = |cat| class.categories.iter().find(|k: &&CategoryCounts| k.category == cat).copied();
     out.push_str("<div class=\"boxes\">");
-    for (box_class, heading, cats, value) in [
-        ("improved", "class-improved-most", &class.improved_most, (|k: CategoryCounts| k.resolved) as fn(CategoryCounts) -> usize),
-        ("worse", "class-trips-up", &class.trips_up, |k: CategoryCounts| k.still_present + k.introduced),
-    ] {
+    for (box_class, heading, ranked) in [("improved", "class-improved-most", &class.improved_most), ("worse", "class-trips-up", &class.trips_up)] {
         let _ = write!(out, "<div class=\"box {box_class}\"><h3>{}</h3><ul>", esc(labels.get(heading)));
-        if cats.is_empty() {
+        if ranked.is_empty() {
             let _ = write!(out, "<li class=\"none\">{}</li>", esc(labels.get("class-none")));
         }
-        for &cat in cats.iter() {
-            let n = by(cat).map(value).unwrap_or(0);
-            let _ = write!(out, "<li>{}</li>", esc(&labels.fill("class-category-line", &[("label", &labels.category(cat)), ("n", &n)])));
+        for r in ranked {
+            let _ = write!(out, "<li>{}</li>", esc(&labels.fill("class-category-line", &[("label", &labels.category(r.category)), ("n", &r.count)])));
         }
         out.push_str("</ul></div>");
     }

@@ -81,33 +81,27 @@ fn finding<'a>(f: &'a Finding, d: &'a Draft, index: &LineIndex, status: &'static
     }
 }
 
+/// One draft's findings, each with its status: `matched` for those with a partner in
+/// the other draft (`partner_of`), `unmatched` for the rest.
+fn findings<'a>(d: &'a Draft, partner_of: impl Fn(usize) -> Option<usize>, unmatched: &'static str) -> DraftJson<'a> {
+    let index = LineIndex::new(&d.text);
+    let findings = d
+        .findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| match partner_of(i) {
+            Some(j) => finding(f, d, &index, "still-present", Some(j)),
+            None => finding(f, d, &index, unmatched, None),
+        })
+        .collect();
+    DraftJson { language: d.language.code(), measures: &d.measures, findings }
+}
+
 fn drafts(c: &Comparison) -> (DraftJson<'_>, DraftJson<'_>) {
-    let (bi, ai) = (LineIndex::new(&c.before.text), LineIndex::new(&c.after.text));
-    let partner_of_before = |i: usize| c.changes.still_present.iter().find(|p| p.0 == i).map(|p| p.1);
-    let partner_of_after = |j: usize| c.changes.still_present.iter().find(|p| p.1 == j).map(|p| p.0);
-    let before = c
-        .before
-        .findings
-        .iter()
-        .enumerate()
-        .map(|(i, f)| match partner_of_before(i) {
-            Some(j) => finding(f, &c.before, &bi, "still-present", Some(j)),
-            None => finding(f, &c.before, &bi, "resolved", None),
-        })
-        .collect();
-    let after = c
-        .after
-        .findings
-        .iter()
-        .enumerate()
-        .map(|(j, f)| match partner_of_after(j) {
-            Some(i) => finding(f, &c.after, &ai, "still-present", Some(i)),
-            None => finding(f, &c.after, &ai, "introduced", None),
-        })
-        .collect();
+    let pairs = &c.changes.still_present;
     (
-        DraftJson { language: c.before.language.code(), measures: &c.before.measures, findings: before },
-        DraftJson { language: c.after.language.code(), measures: &c.after.measures, findings: after },
+        findings(&c.before, |i| pairs.iter().find(|p| p.0 == i).map(|p| p.1), "resolved"),
+        findings(&c.after, |j| pairs.iter().find(|p| p.1 == j).map(|p| p.0), "introduced"),
     )
 }
 

@@ -49,46 +49,33 @@ pub struct Measures {
     pub findings: BTreeMap<&'static str, usize>,
 }
 
-/// The measures, in report order, with how to read each: `true` when more is better.
-pub const MEASURES: [(&str, Option<bool>); 15] = [
-    ("words", None),
-    ("sentences", None),
-    ("average_sentence_words", Some(false)),
-    ("longest_sentence_words", Some(false)),
-    ("long_sentences", Some(false)),
-    ("long_welsh_sentences", Some(false)),
-    ("quoted_words", Some(true)),
-    ("opinions_owned_and_evidenced", Some(true)),
-    ("opinions_owned_without_basis", Some(false)),
-    ("opinions_as_fact", Some(false)),
-    ("decisions_with_reason", Some(true)),
-    ("decisions_without_reason", Some(false)),
-    ("outcomes_in_persons_words", Some(true)),
-    ("outcomes_in_professional_words", Some(false)),
-    ("outcomes_as_service", Some(false)),
-];
-
-/// A measure of `m` by its field name (a whole number, or one decimal place).
-pub fn measure_value(m: &Measures, id: &str) -> f64 {
-    match id {
-        "words" => m.words as f64,
-        "sentences" => m.sentences as f64,
-        "average_sentence_words" => m.average_sentence_words,
-        "longest_sentence_words" => m.longest_sentence_words as f64,
-        "long_sentences" => m.long_sentences as f64,
-        "long_welsh_sentences" => m.long_welsh_sentences as f64,
-        "quoted_words" => m.quoted_words as f64,
-        "opinions_owned_and_evidenced" => m.opinions_owned_and_evidenced as f64,
-        "opinions_owned_without_basis" => m.opinions_owned_without_basis as f64,
-        "opinions_as_fact" => m.opinions_as_fact as f64,
-        "decisions_with_reason" => m.decisions_with_reason as f64,
-        "decisions_without_reason" => m.decisions_without_reason as f64,
-        "outcomes_in_persons_words" => m.outcomes_in_persons_words as f64,
-        "outcomes_in_professional_words" => m.outcomes_in_professional_words as f64,
-        "outcomes_as_service" => m.outcomes_as_service as f64,
-        _ => f64::NAN,
-    }
+/// A measure in the reports: its field name (the label key is `measure-<id>`),
+/// how to read a change, and its value.
+pub struct Measure {
+    pub id: &'static str,
+    /// `Some(true)` when more is better, `Some(false)` when less is, `None` when neither.
+    pub more_is_better: Option<bool>,
+    pub value: fn(&Measures) -> f64,
 }
+
+/// The measures, in report order.
+pub const MEASURES: [Measure; 15] = [
+    Measure { id: "words", more_is_better: None, value: |m| m.words as f64 },
+    Measure { id: "sentences", more_is_better: None, value: |m| m.sentences as f64 },
+    Measure { id: "average_sentence_words", more_is_better: Some(false), value: |m| m.average_sentence_words },
+    Measure { id: "longest_sentence_words", more_is_better: Some(false), value: |m| m.longest_sentence_words as f64 },
+    Measure { id: "long_sentences", more_is_better: Some(false), value: |m| m.long_sentences as f64 },
+    Measure { id: "long_welsh_sentences", more_is_better: Some(false), value: |m| m.long_welsh_sentences as f64 },
+    Measure { id: "quoted_words", more_is_better: Some(true), value: |m| m.quoted_words as f64 },
+    Measure { id: "opinions_owned_and_evidenced", more_is_better: Some(true), value: |m| m.opinions_owned_and_evidenced as f64 },
+    Measure { id: "opinions_owned_without_basis", more_is_better: Some(false), value: |m| m.opinions_owned_without_basis as f64 },
+    Measure { id: "opinions_as_fact", more_is_better: Some(false), value: |m| m.opinions_as_fact as f64 },
+    Measure { id: "decisions_with_reason", more_is_better: Some(true), value: |m| m.decisions_with_reason as f64 },
+    Measure { id: "decisions_without_reason", more_is_better: Some(false), value: |m| m.decisions_without_reason as f64 },
+    Measure { id: "outcomes_in_persons_words", more_is_better: Some(true), value: |m| m.outcomes_in_persons_words as f64 },
+    Measure { id: "outcomes_in_professional_words", more_is_better: Some(false), value: |m| m.outcomes_in_professional_words as f64 },
+    Measure { id: "outcomes_as_service", more_is_better: Some(false), value: |m| m.outcomes_as_service as f64 },
+];
 
 /// The index of the sentence holding byte `offset`, if any (sentences in text order).
 pub fn sentence_at(facts: &[SentenceFacts], offset: usize) -> Option<usize> {

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::group::{ClassSummary, Pair};
 use super::labels::Labels;
-use super::measures::{measure_value, MEASURES};
+use super::measures::MEASURES;
 use super::summary::summarise;
 use super::{Comparison, Draft};
 use crate::position::LineIndex;
@@ -99,16 +99,16 @@ fn render_comparison(out: &mut String, c: &Comparison, labels: &Labels) {
     // Measures.
     let (b, a) = (&c.before.measures, &c.after.measures);
     let heads = [labels.get("before"), labels.get("after"), labels.get("change")];
-    let name_w = MEASURES.iter().map(|(id, _)| width(labels.measure(id))).max().unwrap_or(0).max(width(labels.get("measures")));
+    let name_w = MEASURES.iter().map(|m| width(labels.measure(m.id))).max().unwrap_or(0).max(width(labels.get("measures")));
     let _ = write!(out, "\n{}", pad(labels.get("measures"), name_w + 2));
     for h in heads {
         let _ = write!(out, "  {h:>5}");
     }
     out.push('\n');
-    for (id, _) in MEASURES {
-        let (vb, va) = (measure_value(b, id), measure_value(a, id));
+    for m in &MEASURES {
+        let (vb, va) = ((m.value)(b), (m.value)(a));
         let cells = [number(vb), number(va), signed(((va - vb) * 10.0).round() / 10.0)];
-        let _ = write!(out, "  {}", pad(labels.measure(id), name_w));
+        let _ = write!(out, "  {}", pad(labels.measure(m.id), name_w));
         for (h, v) in heads.iter().zip(cells) {
             let _ = write!(out, "  {v:>w$}", w = width(h).max(5));
         }
@@ -151,17 +151,13 @@ pub fn render_class(out: &mut String, class: &ClassSummary, pairs: &[Pair], labe
     if class.could_not_compare > 0 {
         let _ = writeln!(out, "  {}", labels.count("class-pairs-with-problems", class.could_not_compare));
     }
-    let by = |cat| class.categories.iter().find(|k| k.category == cat).expect("every category is counted");
-    for (heading, cats, value) in [
-        ("class-improved-most", &class.improved_most, &(|k: &super::CategoryCounts| k.resolved) as &dyn Fn(&super::CategoryCounts) -> usize),
-        ("class-trips-up", &class.trips_up, &|k: &super::CategoryCounts| k.still_present + k.introduced),
-    ] {
+    for (heading, ranked) in [("class-improved-most", &class.improved_most), ("class-trips-up", &class.trips_up)] {
         let _ = writeln!(out, "  {}", labels.get(heading));
-        if cats.is_empty() {
+        if ranked.is_empty() {
             let _ = writeln!(out, "    {}", labels.get("class-none"));
         }
-        for &cat in cats.iter() {
-            let _ = writeln!(out, "    {}", labels.fill("class-category-line", &[("label", &labels.category(cat)), ("n", &value(by(cat)))]));
+        for r in ranked {
+            let _ = writeln!(out, "    {}", labels.fill("class-category-line", &[("label", &labels.category(r.category)), ("n", &r.count)]));
         }
     }
     let failed: Vec<&Pair> = pairs.iter().filter(|p| p.result.is_err()).collect();
