@@ -11,6 +11,7 @@ use candle_core::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
 use crate::finding::Category;
+use crate::language::Lang;
 
 pub const HEADS_FILE: &[u8] = include_bytes!("../../models/heads.safetensors");
 pub const THRESHOLDS_FILE: &str = include_str!("../../models/heads.toml");
@@ -29,6 +30,33 @@ pub struct Thresholds {
     pub veto: Option<f32>,
 }
 
+/// A category's thresholds for each language: a head can be precise enough to add
+/// findings in one language and not in the other.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ByLang {
+    #[serde(default)]
+    pub en: Thresholds,
+    #[serde(default)]
+    pub cy: Thresholds,
+}
+
+impl ByLang {
+    pub fn get(&self, lang: Lang) -> Thresholds {
+        match lang {
+            Lang::En => self.en,
+            Lang::Cy => self.cy,
+        }
+    }
+
+    pub fn set(&mut self, lang: Lang, t: Thresholds) {
+        match lang {
+            Lang::En => self.en = t,
+            Lang::Cy => self.cy = t,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ThresholdFile {
@@ -36,7 +64,7 @@ pub struct ThresholdFile {
     #[serde(default)]
     pub trained: String,
     #[serde(default)]
-    pub category: HashMap<String, Thresholds>,
+    pub category: HashMap<String, ByLang>,
 }
 
 struct Mlp {
@@ -57,7 +85,7 @@ struct Member {
 pub struct Heads {
     /// The fold models whose probabilities are averaged; none until trained.
     members: Vec<Member>,
-    pub thresholds: [Thresholds; 6],
+    pub thresholds: [ByLang; 6],
 }
 
 impl Heads {
@@ -73,7 +101,7 @@ impl Heads {
             let t: &Tensor = tensors.get(name).ok_or_else(|| format!("heads: missing {name}"))?;
             t.flatten_all().and_then(|t| t.to_vec1::<f32>()).map_err(|e| e.to_string())
         };
-        let mut limits = [Thresholds::default(); 6];
+        let mut limits = [ByLang::default(); 6];
         for cat in Category::ALL {
             limits[cat.index()] = file.category.get(cat.id()).copied().unwrap_or_default();
         }
@@ -98,7 +126,7 @@ impl Heads {
             members.push(Member { mean, std, mlps });
         }
         if members.is_empty() {
-            limits = [Thresholds::default(); 6];
+            limits = [ByLang::default(); 6];
         }
         Ok(Heads { members, thresholds: limits })
     }
