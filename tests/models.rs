@@ -162,13 +162,17 @@ fn rules_of(report: &serde_json::Value) -> Vec<String> {
 }
 
 #[test]
-fn models_add_a_judgement_the_rules_miss_and_leave_good_recording_alone() {
+fn models_add_stock_phrasing_the_rules_miss_and_leave_good_recording_alone() {
     let Some(dir) = installed("encoder") else { return };
-    // A judgement in words no rule lists (the heads that add findings are those
-    // with a threshold in models/heads.toml: opinion-as-fact and own-words).
-    let text = "Mum is a nasty piece of work.\n";
+    // Stock phrasing no rule lists, in each language (the heads that add findings
+    // are those with a threshold in models/heads.toml: own-words in English and
+    // Welsh, vague in Welsh).
+    let text = "She hopes to improve her overall wellbeing.\n";
     assert_eq!(rules_of(&check_json(&dir, text, "off")), Vec::<String>::new());
-    assert_eq!(rules_of(&check_json(&dir, text, "auto")), ["opinion-as-fact/model"]);
+    assert_eq!(rules_of(&check_json(&dir, text, "auto")), ["own-words/model"]);
+    let text = "Aeth pethau braidd yn ddrwg rhwng y ddau ddydd Sul.\n";
+    assert_eq!(rules_of(&check_json(&dir, text, "off")), Vec::<String>::new());
+    assert_eq!(rules_of(&check_json(&dir, text, "auto")), ["vague/model"]);
 
     let good = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/samples/good-practice.md")).unwrap();
     assert_eq!(rules_of(&check_json(&dir, &good, "auto")), Vec::<String>::new());
@@ -186,7 +190,7 @@ fn the_server_publishes_the_rules_first_then_the_models_findings() {
     );
     client.initialize(json!({"debounceMs": 0}), json!({}), Some(&file_uri(notes.path())));
     let uri = file_uri(&notes.path().join("visit.md"));
-    client.open(&uri, "Visited at 10am. Mum is a nasty piece of work.\n", 1);
+    client.open(&uri, "Visited at 10am. She hopes to improve her overall wellbeing.\n", 1);
     let codes = |d: &[serde_json::Value]| d.iter().map(|d| d["data"]["rule"].as_str().unwrap_or_default().to_string()).collect::<Vec<_>>();
     // The first publish is the rules' (the models load in the background).
     let first = client.diagnostics(&uri, Some(1));
@@ -195,7 +199,7 @@ fn the_server_publishes_the_rules_first_then_the_models_findings() {
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     loop {
         let next = client.diagnostics(&uri, Some(1));
-        if codes(&next).contains(&"opinion-as-fact/model".to_string()) {
+        if codes(&next).contains(&"own-words/model".to_string()) {
             break;
         }
         assert!(std::time::Instant::now() < deadline, "no model finding: {:?}", codes(&next));
