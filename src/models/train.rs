@@ -13,8 +13,9 @@
 //!    language: `add` is the lowest probability at which the model alone is at least
 //!    95% precise on at least 10 cases and so are its additions to the rules (see
 //!    `choose_add`); a `veto` is kept only if, through the engine's own combination
-//!    code (`review::combine`), it gains F1 without losing precision. The shipped heads are the five
-//!    fold models, their probabilities averaged. The test split is never read here.
+//!    code (`review::combine`), it gains F1 without losing precision. The shipped
+//!    heads are the five fold models, their probabilities averaged. The test split
+//!    is never read here.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
