@@ -175,30 +175,34 @@ fn summary_html(out: &mut String, c: &Comparison, labels: &Labels) {
     out.push_str("</section>");
 }
 
+/// The five finding-count column headings shared by the per-check and per-participant
+/// tables: before, after, resolved, still present, introduced.
+fn count_headers(out: &mut String, labels: &Labels) {
+    for id in ["before", "after", "resolved", "still-present", "introduced"] {
+        let _ = write!(out, "<th class=\"n\">{}</th>", esc(labels.get(id)));
+    }
+}
+
+/// The five counts under `count_headers`, in the same order.
+fn count_cells(out: &mut String, counts: [usize; 5]) {
+    for n in counts {
+        let _ = write!(out, "<td class=\"n\">{n}</td>");
+    }
+}
+
 fn categories_table(out: &mut String, counts: &[CategoryCounts], labels: &Labels) {
     let _ = write!(
         out,
-        "<table class=\"categories\"><caption hidden>{}</caption><thead><tr><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead><tbody>",
+        "<table class=\"categories\"><caption hidden>{}</caption><thead><tr><th>{}</th>",
         esc(labels.get("categories")),
         esc(labels.get("check")),
-        esc(labels.get("before")),
-        esc(labels.get("after")),
-        esc(labels.get("resolved")),
-        esc(labels.get("still-present")),
-        esc(labels.get("introduced"))
     );
+    count_headers(out, labels);
+    out.push_str("</tr></thead><tbody>");
     for k in counts {
-        let _ = write!(
-            out,
-            "<tr data-category=\"{}\"><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            k.category.id(),
-            esc(labels.category(k.category)),
-            k.before,
-            k.after,
-            k.resolved,
-            k.still_present,
-            k.introduced
-        );
+        let _ = write!(out, "<tr data-category=\"{}\"><td>{}</td>", k.category.id(), esc(labels.category(k.category)));
+        count_cells(out, [k.before, k.after, k.resolved, k.still_present, k.introduced]);
+        out.push_str("</tr>");
     }
     out.push_str("</tbody></table>");
 }
@@ -361,31 +365,24 @@ fn class_html(out: &mut String, class: &ClassSummary, pairs: &[Pair], labels: &L
     // One line per participant, linking to their page.
     let _ = write!(
         out,
-        "<h3>{}</h3><table class=\"participants\"><thead><tr><th>{}</th><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead><tbody>",
+        "<h3>{}</h3><table class=\"participants\"><thead><tr><th>{}</th><th>{}</th>",
         esc(labels.get("participants")),
         esc(labels.get("participant")),
         esc(labels.get("languages")),
-        esc(labels.get("before")),
-        esc(labels.get("after")),
-        esc(labels.get("resolved")),
-        esc(labels.get("still-present")),
-        esc(labels.get("introduced"))
     );
+    count_headers(out, labels);
+    out.push_str("</tr></thead><tbody>");
     for (n, p) in pairs.iter().enumerate() {
         let _ = write!(out, "<tr data-participant=\"{}\"><td><a href=\"#p-{}\">{}</a></td>", esc(&p.name), n + 1, esc(&p.name));
         match &p.result {
             Ok(c) => {
-                let _ = write!(
+                let _ = write!(out, "<td>{} → {}</td>", esc(labels.language(c.before.language)), esc(labels.language(c.after.language)));
+                let changes = &c.changes;
+                count_cells(
                     out,
-                    "<td>{} → {}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-                    esc(labels.language(c.before.language)),
-                    esc(labels.language(c.after.language)),
-                    c.before.findings.len(),
-                    c.after.findings.len(),
-                    c.changes.resolved.len(),
-                    c.changes.still_present.len(),
-                    c.changes.introduced.len()
+                    [c.before.findings.len(), c.after.findings.len(), changes.resolved.len(), changes.still_present.len(), changes.introduced.len()],
                 );
+                out.push_str("</tr>");
             }
             Err(problem) => {
                 let _ = write!(out, "<td colspan=\"6\" class=\"error\">{}: {}</td></tr>", esc(labels.get("could-not-compare")), esc(problem));

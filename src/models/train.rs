@@ -49,6 +49,9 @@ fn fold(id: &str) -> usize {
 
 /// A threshold is used only if it gains at least this much validation F1.
 const MIN_GAIN: f64 = 0.01;
+/// The thresholds `COFNOD_TRAIN_DIAGNOSE` reports counts at: the heads are sharp,
+/// so the ones that matter are near 1.
+const DIAGNOSE_AT: [f32; 8] = [0.95, 0.98, 0.99, 0.995, 0.997, 0.998, 0.999, 0.9995];
 /// The model adds findings for a category and language only at a threshold where
 /// its out-of-fold precision is at least this, alone and in its additions (see
 /// `choose_add`). The bar is the rules' own precision on unseen text (0.95):
@@ -139,7 +142,7 @@ pub fn train(engine: &Engine, models: &Models, cases: &[Case], say: &mut dyn FnM
         // The model alone, out of fold, near the thresholds that matter (tp/fp/fn).
         for cat in Category::ALL {
             let mut line = format!("{:<18}", cat.id());
-            for t in [0.95f32, 0.98, 0.99, 0.995, 0.997, 0.998, 0.999, 0.9995] {
+            for t in DIAGNOSE_AT {
                 let c = model_alone(&scored, cat, t);
                 let _ = write!(line, "  {t}: {}/{}/{}", c.tp, c.fp, c.fn_);
             }
@@ -147,7 +150,7 @@ pub fn train(engine: &Engine, models: &Models, cases: &[Case], say: &mut dyn FnM
             for lang in [Lang::En, Lang::Cy] {
                 let one: Vec<ValCase> = scored.iter().filter(|c| c.lang == lang).cloned().collect();
                 let mut line = format!("  {:<16}", lang.code());
-                for t in [0.95f32, 0.98, 0.99, 0.995, 0.997, 0.998, 0.999, 0.9995] {
+                for t in DIAGNOSE_AT {
                     let c = model_alone(&one, cat, t);
                     let _ = write!(line, "  {t}: {}/{}/{}", c.tp, c.fp, c.fn_);
                 }
@@ -157,7 +160,7 @@ pub fn train(engine: &Engine, models: &Models, cases: &[Case], say: &mut dyn FnM
             // the rules found nothing of this category (tp/fp per language).
             for lang in [Lang::En, Lang::Cy] {
                 let mut line = format!("  {:<16}", format!("{} added", lang.code()));
-                for t in [0.95f32, 0.98, 0.99, 0.995, 0.997, 0.998, 0.999, 0.9995] {
+                for t in DIAGNOSE_AT {
                     let c = added_alone(&scored, cat, t, lang);
                     let _ = write!(line, "  {t}: {}/{}", c.tp, c.fp);
                 }
