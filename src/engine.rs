@@ -122,7 +122,7 @@ impl Engine {
     pub fn analyse_with_facts(&self, text: &str, models: Option<&Models>) -> (Analysis, Vec<SentenceFacts>) {
         let doc = Document::build(text, &self.rules.labels, &self.detector);
         let (hits, hit_ranges) = self.scan(&doc);
-        let cx = Context { doc: &doc, rules: &self.rules, hits: &hits, hit_ranges: &hit_ranges, message_lang: self.settings.message_lang };
+        let cx = Context::new(&doc, &self.rules, &hits, &hit_ranges, self.settings.message_lang);
         let facts = checks::facts::sentence_facts(&cx);
         let mut findings = self.run_checks(&cx);
         if let Some(models) = models {
@@ -136,7 +136,7 @@ impl Engine {
     /// wanted), with settings applied, in text order.
     fn check(&self, doc: &Document) -> Vec<Finding> {
         let (hits, hit_ranges) = self.scan(doc);
-        let cx = Context { doc, rules: &self.rules, hits: &hits, hit_ranges: &hit_ranges, message_lang: self.settings.message_lang };
+        let cx = Context::new(doc, &self.rules, &hits, &hit_ranges, self.settings.message_lang);
         self.run_checks(&cx)
     }
 

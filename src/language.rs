@@ -190,9 +190,10 @@ impl LanguageDetector {
         LanguageDetector { lingua }
     }
 
-    /// Lingua's verdict on a short text, if it is confident enough.
+    /// Lingua's verdict on a short text, if it is confident enough. A long text, or
+    /// one with a very long "word", is judged on a sample (see `lingua_sample`).
     pub fn detect_statistical(&self, text: &str) -> Option<Lang> {
-        let values = self.lingua.compute_language_confidence_values(text);
+        let values = self.lingua.compute_language_confidence_values(lingua_sample(text).as_ref());
         let (lang, confidence) = values.first()?;
         if *confidence < 0.75 {
             return None;
@@ -206,9 +207,45 @@ impl LanguageDetector {
     }
 }
 
+/// Lingua's time grows faster than the length of a word (a 100,000-letter "word" took
+/// seconds, and twice that four times as long), and a verdict needs only a few
+/// hundred words. A text of up to `SAMPLE_BYTES` whose words are all shorter than
+/// `LONGEST_WORD` is given whole; otherwise its words of ordinary length, up to
+/// `SAMPLE_BYTES`.
+const SAMPLE_BYTES: usize = 4096;
+const LONGEST_WORD: usize = 64;
+
+fn lingua_sample(text: &str) -> std::borrow::Cow<'_, str> {
+    let ordinary = |w: &&str| w.len() < LONGEST_WORD;
+    if text.len() <= SAMPLE_BYTES && text.split_whitespace().all(|w| ordinary(&w)) {
+        return text.into();
+    }
+    let mut sample = String::with_capacity(SAMPLE_BYTES + LONGEST_WORD);
+    for word in text.split_whitespace().filter(ordinary) {
+        if sample.len() + word.len() >= SAMPLE_BYTES {
+            break;
+        }
+        if !sample.is_empty() {
+            sample.push(' ');
+        }
+        sample.push_str(word);
+    }
+    sample.into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lingua_sees_a_bounded_sample_of_ordinary_words() {
+        assert_eq!(lingua_sample("Mae hi wedi mynd adref."), "Mae hi wedi mynd adref.");
+        let long = format!("cat dog {} fish", "x".repeat(100_000));
+        assert_eq!(lingua_sample(&long), "cat dog fish");
+        let many = "word ".repeat(10_000);
+        let sample = lingua_sample(&many);
+        assert!(sample.len() <= SAMPLE_BYTES && sample.starts_with("word word"), "{}", sample.len());
+    }
 
     fn count(text: &str) -> MarkerCount {
         let mut c = MarkerCount::default();

@@ -63,9 +63,33 @@ pub struct Context<'a> {
     pub hit_ranges: &'a [std::ops::Range<usize>],
     /// Messages in this language whatever the text's (`None`: the text's language).
     pub message_lang: Option<crate::language::Lang>,
+    /// The elaboration marks of the sentence last asked about (see `elaborated_after`).
+    elaborations: std::cell::RefCell<Option<(usize, Vec<Cut>)>>,
+}
+
+/// A place where a sentence may go on with an elaboration: after a colon, a dash,
+/// or a hyphen with spaces round it.
+#[derive(Clone, Copy, Debug)]
+struct Cut {
+    /// Byte offset of the mark.
+    at: usize,
+    /// A spaced hyphen counts only after some text: not right at `from`.
+    hyphen: bool,
+    /// Words after the mark, to the sentence's end.
+    words_after: usize,
 }
 
 impl<'a> Context<'a> {
+    pub fn new(
+        doc: &'a Document<'a>,
+        rules: &'a RuleBook,
+        hits: &'a [Hit],
+        hit_ranges: &'a [std::ops::Range<usize>],
+        message_lang: Option<crate::language::Lang>,
+    ) -> Context<'a> {
+        Context { doc, rules, hits, hit_ranges, message_lang, elaborations: std::cell::RefCell::new(None) }
+    }
+
     /// The language to write a message in, for text in `lang`.
     pub fn message_lang(&self, lang: crate::language::Lang) -> crate::language::Lang {
         self.message_lang.unwrap_or(lang)
@@ -80,8 +104,23 @@ impl<'a> Context<'a> {
         &self.doc.sentences[si]
     }
 
-    pub fn hits(&self, si: usize, set: SetId) -> impl Iterator<Item = &'a Hit> + 'a {
-        self.hits[self.hit_ranges[si].clone()].iter().filter(move |h| h.set == set)
+    /// Hits of `set` in sentence `si`, in text order. A sentence's hits are sorted by
+    /// set, then position, so a set's hits are found by bisection: a check that asks
+    /// about each of many hits does not walk the whole sentence every time.
+    pub fn hits(&self, si: usize, set: SetId) -> std::slice::Iter<'a, Hit> {
+        self.set_hits(si, set).iter()
+    }
+
+    fn set_hits(&self, si: usize, set: SetId) -> &'a [Hit] {
+        let all: &'a [Hit] = &self.hits[self.hit_ranges[si].clone()];
+        let from = all.partition_point(|h| h.set < set);
+        let to = from + all[from..].partition_point(|h| h.set == set);
+        &all[from..to]
+    }
+
+    /// Is there a hit of `set` in sentence `si` that starts at or after token `token`?
+    pub fn has_hit_from(&self, si: usize, set: SetId, token: usize) -> bool {
+        self.set_hits(si, set).last().is_some_and(|h| h.start >= token)
     }
 
     /// Hits of `set` in sentence `si` that are not (even partly) quoted speech.
@@ -142,18 +181,62 @@ impl<'a> Context<'a> {
 
     /// Does the sentence go on, after byte `from`, with a colon or dash followed by at
     /// least `min_words` words (an elaboration: "hostile: she shouted")? A semicolon
-    /// is not enough: it joins a second thought more often than it explains.
+    /// is not enough: it joins a second thought more often than it explains. The
+    /// marks of a sentence are found once, so asking for every phrase of a long
+    /// sentence costs no more than reading it.
     pub fn elaborated_after(&self, si: usize, from: usize, min_words: usize) -> bool {
-        let s = self.sentence(si);
-        let after = &self.doc.text[from..s.end];
-        let cut = after
-            .char_indices()
-            .find(|&(i, c)| matches!(c, ':' | '—' | '–') || (c == '-' && after[i..].starts_with("- ") && i > 0 && after[..i].ends_with(' ')))
-            .map(|(i, c)| i + c.len_utf8());
-        match cut {
-            Some(i) => after[i..].split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count() >= min_words,
-            None => false,
+        let mut cache = self.elaborations.borrow_mut();
+        if cache.as_ref().is_none_or(|(cached, _)| *cached != si) {
+            *cache = Some((si, self.cuts(si)));
         }
+        let cuts = &cache.as_ref().expect("just filled").1;
+        let first = cuts.partition_point(|c| c.at < from);
+        // The first mark at or after `from` decides (a hyphen right at `from` is not one).
+        cuts[first..].iter().find(|c| !(c.hyphen && c.at == from)).is_some_and(|c| c.words_after >= min_words)
+    }
+
+    /// The elaboration marks of sentence `si`, in order, with the words after each.
+    fn cuts(&self, si: usize) -> Vec<Cut> {
+        let s = self.sentence(si);
+        let text = &self.doc.text[s.start..s.end];
+        let mut cuts = Vec::new();
+        for (i, c) in text.char_indices() {
+            let mark = matches!(c, ':' | '—' | '–');
+            let hyphen = c == '-' && text[i..].starts_with("- ") && text[..i].ends_with(' ');
+            if mark || hyphen {
+                cuts.push(Cut { at: s.start + i, hyphen, words_after: 0 });
+            }
+        }
+        if cuts.is_empty() {
+            return cuts;
+        }
+        // Words (whitespace-separated runs with a letter or digit) and where each run's
+        // last letter or digit is, to count the words after each mark: the runs that
+        // start after it, and the rest of the run it stands in if that has a letter.
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        let mut run_start = None;
+        let mut last_alnum = None;
+        for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+            if c.is_whitespace() {
+                if let (Some(start), Some(last)) = (run_start, last_alnum) {
+                    runs.push((s.start + start, s.start + last));
+                }
+                run_start = None;
+                last_alnum = None;
+            } else {
+                run_start.get_or_insert(i);
+                if c.is_alphanumeric() {
+                    last_alnum = Some(i);
+                }
+            }
+        }
+        for cut in &mut cuts {
+            let after = cut.at + self.doc.text[cut.at..].chars().next().map_or(1, char::len_utf8);
+            let later = runs.partition_point(|&(start, _)| start < after);
+            let partial = later > 0 && runs[later - 1].1 >= after;
+            cut.words_after = runs.len() - later + usize::from(partial);
+        }
+        cuts
     }
 
     /// Does a bracket open right after byte `end` ("MDT (the team meeting)")?

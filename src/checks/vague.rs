@@ -28,7 +28,7 @@ impl Check for Vague {
                 let (start, end) = cx.span(hit);
                 let specified = next_gives_detail
                     || cx.hits(si, unless).any(|h| h.entry == hit.entry && h.lang == hit.lang)
-                    || cx.hits(si, specifics).any(|h| h.start >= hit.end)
+                    || cx.has_hit_from(si, specifics, hit.end)
                     || cx.elaborated_after(si, end, 3)
                     || cx.bracket_follows(end);
                 if specified {

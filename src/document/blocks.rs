@@ -45,23 +45,26 @@ const WRAPPED_LINE_CHARS: usize = 60;
 
 struct Line {
     start: usize,
-    /// End of the content, before `\r\n` or `\n`.
+    /// End of the content, before `\r\n`, `\n` or a lone `\r` (old Mac exports, and
+    /// a line ending LSP 3.17 allows).
     end: usize,
 }
 
 fn lines(text: &str) -> impl Iterator<Item = Line> + '_ {
     let mut pos = 0;
+    let has_cr = text.contains('\r');
     std::iter::from_fn(move || {
         if pos >= text.len() {
             return None;
         }
         let start = pos;
-        let (end, next) = match text[pos..].find('\n') {
+        let found = if has_cr { text[pos..].find(['\n', '\r']) } else { text[pos..].find('\n') };
+        let (end, next) = match found {
+            Some(i) if text[pos + i..].starts_with("\r\n") => (pos + i, pos + i + 2),
             Some(i) => (pos + i, pos + i + 1),
             None => (text.len(), text.len()),
         };
         pos = next;
-        let end = if end > start && text.as_bytes()[end - 1] == b'\r' { end - 1 } else { end };
         Some(Line { start, end })
     })
 }

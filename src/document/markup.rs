@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-/// Byte ranges of `text` that are not prose, in text order, possibly overlapping.
+/// Byte ranges of `text` that are not prose, in text order, joined where they overlap.
 pub fn unchecked_spans(text: &str) -> Vec<Range<usize>> {
     let mut spans = Vec::new();
     // linkify finds URLs with a scheme and e-mail addresses, with the trailing-
@@ -21,19 +21,37 @@ pub fn unchecked_spans(text: &str) -> Vec<Range<usize>> {
     html_comments(text, &mut spans);
     inline_code(text, &mut spans);
     spans.sort_by_key(|r| (r.start, r.end));
-    spans
+    merge(spans)
+}
+
+/// Sorted spans joined where they overlap or touch, so that they are disjoint and
+/// `overlaps` needs to look at one span only.
+fn merge(spans: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+    for span in spans {
+        match out.last_mut() {
+            Some(last) if span.start <= last.end => last.end = last.end.max(span.end),
+            _ => out.push(span),
+        }
+    }
+    out
 }
 
 /// "www.example.org/page" without a scheme: from "www." at a word start to the
 /// next space, less closing punctuation.
 fn www_addresses(text: &str, out: &mut Vec<Range<usize>>) {
+    // Where the next whitespace is, found once for every "www." before it (a run of
+    // "(www." with no space must not make each one search to the end again).
+    let mut space = 0;
     for (start, _) in text.match_indices("www.") {
         if text[..start].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '/' || c == '.') {
             continue; // Inside a longer word or a URL linkify found already.
         }
-        let rest = &text[start..];
-        let len = rest.find(char::is_whitespace).unwrap_or(rest.len());
-        let url = rest[..len].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\'', '’', '”']);
+        if space < start {
+            space = text[start..].find(char::is_whitespace).map_or(text.len(), |i| start + i);
+        }
+        let rest = &text[start..space];
+        let url = rest.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\'', '’', '”']);
         if url.len() > 4 {
             out.push(start..start + url.len());
         }
@@ -51,51 +69,71 @@ fn html_comments(text: &str, out: &mut Vec<Range<usize>>) {
 }
 
 /// Markdown code spans: a run of backticks up to the next run of the same length
-/// on the same paragraph (a span never crosses a blank line).
+/// in the same paragraph (a span never crosses a blank line). Every run is found in
+/// one pass first, so that an opening run with no partner does not send a search to
+/// the end of the paragraph each time.
 fn inline_code(text: &str, out: &mut Vec<Range<usize>>) {
+    if !text.contains('`') {
+        return;
+    }
     let bytes = text.as_bytes();
+    // Each run of backticks, and the paragraph it is in (numbered by blank lines).
+    let mut runs: Vec<(usize, usize, usize)> = Vec::new();
+    let mut paragraph = 0;
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] != b'`' {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < bytes.len() && bytes[i] == b'`' {
-            i += 1;
-        }
-        let run = i - start;
-        let mut j = i;
-        let mut closed = None;
-        while j < bytes.len() {
-            if bytes[j] == b'\n' && text[j + 1..].trim_start_matches([' ', '\t', '\r']).starts_with('\n') {
-                break;
-            }
-            if bytes[j] == b'`' {
-                let k = j;
-                while j < bytes.len() && bytes[j] == b'`' {
-                    j += 1;
+        match bytes[i] {
+            b'`' => {
+                let start = i;
+                while i < bytes.len() && bytes[i] == b'`' {
+                    i += 1;
                 }
-                if j - k == run {
-                    closed = Some(j);
-                    break;
-                }
+                runs.push((start, i, paragraph));
                 continue;
             }
-            j += 1;
+            b'\n' => {
+                // A blank line: only spaces, tabs and carriage returns before the next line end.
+                let rest = &bytes[i + 1..];
+                let blank = rest.iter().position(|b| !matches!(b, b' ' | b'\t' | b'\r'));
+                if blank.is_some_and(|k| rest[k] == b'\n') {
+                    paragraph += 1;
+                }
+                // Skip the whitespace just checked: it cannot hold a backtick.
+                i += 1 + blank.unwrap_or(rest.len());
+                continue;
+            }
+            _ => {}
         }
-        if let Some(end) = closed {
-            out.push(start..end);
-            i = end;
+        i += 1;
+    }
+    // For each run, the index of the next run of the same length (a closer).
+    let mut next_same = vec![usize::MAX; runs.len()];
+    let mut last_of_len: rustc_hash::FxHashMap<usize, usize> = rustc_hash::FxHashMap::default();
+    for (k, &(s, e, _)) in runs.iter().enumerate().rev() {
+        if let Some(&j) = last_of_len.get(&(e - s)) {
+            next_same[k] = j;
+        }
+        last_of_len.insert(e - s, k);
+    }
+    let mut k = 0;
+    while k < runs.len() {
+        let (start, _, para) = runs[k];
+        match next_same[k] {
+            j if j != usize::MAX && runs[j].2 == para => {
+                out.push(start..runs[j].1);
+                k = j + 1;
+            }
+            _ => k += 1,
         }
     }
 }
 
 /// Does `start..end` overlap any of `spans` (sorted by start)?
+/// Does `start..end` overlap any of `spans` (disjoint and sorted, as
+/// `unchecked_spans` gives them)? Only the last span starting before `end` can.
 pub fn overlaps(spans: &[Range<usize>], start: usize, end: usize) -> bool {
-    // Spans may nest or overlap, so look at every span starting before `end`.
     let upto = spans.partition_point(|r| r.start < end.max(start + 1));
-    spans[..upto].iter().any(|r| r.end > start)
+    upto > 0 && spans[upto - 1].end > start
 }
 
 #[cfg(test)]

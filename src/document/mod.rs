@@ -263,18 +263,46 @@ impl BlockDraft {
     }
 }
 
+/// The most words a sentence may have. A longer run of words with no full stop (an
+/// export with no punctuation, a pasted table, noise) is cut into pieces of this
+/// many words, each read as a sentence. No real sentence comes near it, and it keeps
+/// every check's work on a sentence bounded, so a whole note costs time in
+/// proportion to its length whatever its shape.
+pub const MAX_SENTENCE_WORDS: usize = 250;
+
 fn draft_block(text: &str, block: &Block, detection: Detection) -> BlockDraft {
     let mut draft = BlockDraft { quotes: Vec::new(), sentences: Vec::new() };
     quotes::find_quotes(text, block.start..block.end, &mut draft.quotes);
     for (start, end) in sentences::split_sentences(text, block) {
         let words = tokens::word_spans(text, start..end);
-        let lang = match detection {
-            Detection::Auto(detector) => detect_sentence(text, start, end, &words, &|s, e| draft.in_quote(s, e), detector),
-            Detection::Fixed(lang) => Some(lang),
-        };
-        draft.sentences.push(Draft { start, end, words, lang });
+        for (start, end, words) in sentence_pieces(start, end, words) {
+            let lang = match detection {
+                Detection::Auto(detector) => detect_sentence(text, start, end, &words, &|s, e| draft.in_quote(s, e), detector),
+                Detection::Fixed(lang) => Some(lang),
+            };
+            draft.sentences.push(Draft { start, end, words, lang });
+        }
     }
     draft
+}
+
+/// A word's byte range.
+type Span = (usize, usize);
+
+/// A sentence, or its pieces of `MAX_SENTENCE_WORDS` words if it is longer (the first
+/// piece starts where the sentence does, the last ends where it does).
+fn sentence_pieces(start: usize, end: usize, words: Vec<Span>) -> Vec<(usize, usize, Vec<Span>)> {
+    if words.len() <= MAX_SENTENCE_WORDS {
+        return vec![(start, end, words)];
+    }
+    let count = words.len().div_ceil(MAX_SENTENCE_WORDS);
+    let mut pieces = Vec::with_capacity(count);
+    for (i, chunk) in words.chunks(MAX_SENTENCE_WORDS).enumerate() {
+        let piece_start = if i == 0 { start } else { chunk[0].0 };
+        let piece_end = if i + 1 == count { end } else { chunk[chunk.len() - 1].1 };
+        pieces.push((piece_start, piece_end, chunk.to_vec()));
+    }
+    pieces
 }
 
 fn detect_sentence(

@@ -40,7 +40,56 @@ struct Pattern {
     entry: u32,
     anchored: bool,
     steps: Vec<Step>,
+    /// Whether trying every way through the pattern could take many steps (many
+    /// optional parts, groups and gaps multiply): such a pattern is matched with a
+    /// memo of (place in the pattern, word) so each pair is worked out once.
+    memoise: bool,
 }
+
+/// A pattern with at most this many ways through it is matched by plain recursion
+/// (each way costs a few comparisons); above it, with a memo.
+const PLAIN_PATHS: u64 = 256;
+
+/// A group in first or second place is expanded into one pattern per option (so the
+/// pattern can be indexed by its first two words) only up to this many patterns.
+const MAX_EXPANSION: u64 = 64;
+
+/// Patterns are indexed by their first two words only up to this many pairs (two
+/// lists of a hundred alternatives would otherwise make ten thousand keys).
+const MAX_PAIR_KEYS: usize = 1024;
+
+/// The number of ways through `steps`, saturating.
+fn paths(steps: &[Step]) -> u64 {
+    steps.iter().fold(1u64, |n, step| {
+        let ways = match step {
+            Step::Gap(max) => *max as u64 + 1,
+            Step::Optional(inner) => 1 + paths(std::slice::from_ref(inner)),
+            Step::Choice(options) => options.iter().fold(0u64, |n, o| n.saturating_add(paths(o))),
+            _ => 1,
+        };
+        n.saturating_mul(ways)
+    })
+}
+
+/// How many patterns `add` would make of these tokens by expanding groups in the
+/// first two places, saturating.
+fn expansions(tokens: &[PatToken]) -> u64 {
+    for place in 0..2 {
+        if let Some(PatToken::Choice(options)) = tokens.get(place) {
+            return options.iter().fold(0u64, |n, option| {
+                let mut expanded = tokens[..place].to_vec();
+                expanded.extend(option.iter().cloned());
+                expanded.extend(tokens[place + 1..].iter().take(2).cloned());
+                n.saturating_add(expansions(&expanded))
+            });
+        }
+    }
+    1
+}
+
+/// Memo of a match attempt: (steps address, steps length, token) → end of the
+/// longest match.
+type Memo = FxHashMap<(usize, usize, usize), Option<usize>>;
 
 /// A pattern found in a sentence: tokens `start..end` (document token indices).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,7 +129,11 @@ struct TokenIds {
 pub struct ScanScratch {
     ids: TokenIds,
     raw: Vec<Hit>,
+    /// Per pattern, the stamp of the last word position it was tried at: a pattern
+    /// reachable by several forms of one word is tried once, in constant time.
     tried: Vec<u32>,
+    stamp: u32,
+    memo: Memo,
 }
 
 impl TokenIds {
@@ -115,25 +168,55 @@ impl Ctx<'_> {
         }
     }
 
-    /// The end of the longest match of `steps` starting at token `i`.
-    fn match_from(&self, steps: &[Step], i: usize) -> Option<usize> {
+    /// The end of the longest match of `steps` starting at token `i`. With a memo,
+    /// each (suffix of a step list, token) is worked out once, so the time is the
+    /// pattern's size times the words it can span, however many ways through it has.
+    fn match_from(&self, steps: &[Step], i: usize, memo: &mut Option<&mut Memo>) -> Option<usize> {
         let Some(first) = steps.first() else { return Some(i) };
+        let key = (steps.as_ptr() as usize, steps.len(), i);
+        if let Some(memo) = memo.as_deref() {
+            if let Some(&known) = memo.get(&key) {
+                return known;
+            }
+        }
         let rest = &steps[1..];
-        match first {
-            Step::Gap(max) => (0..=*max).filter(|g| i + g <= self.tokens.len()).filter_map(|g| self.match_from(rest, i + g)).max(),
-            Step::Choice(options) => options
-                .iter()
-                .filter_map(|option| self.match_from(option, i).and_then(|j| self.match_from(rest, j)))
-                .max(),
+        let end = match first {
+            Step::Gap(max) => {
+                let mut best = None;
+                for g in (0..=*max).filter(|g| i + g <= self.tokens.len()) {
+                    best = best.max(self.match_from(rest, i + g, memo));
+                }
+                best
+            }
+            Step::Choice(options) => {
+                let mut best = None;
+                for option in options {
+                    if let Some(j) = self.match_from(option, i, memo) {
+                        best = best.max(self.match_from(rest, j, memo));
+                    }
+                }
+                best
+            }
             Step::Optional(inner) => {
                 let taken = match &**inner {
-                    Step::Choice(_) => self.match_from(std::slice::from_ref(inner), i),
+                    Step::Choice(_) => self.match_from(std::slice::from_ref(inner), i, memo),
                     _ => (i < self.tokens.len() && self.matches(inner, i)).then_some(i + 1),
                 };
-                taken.and_then(|j| self.match_from(rest, j)).max(self.match_from(rest, i))
+                let with = taken.and_then(|j| self.match_from(rest, j, memo));
+                with.max(self.match_from(rest, i, memo))
             }
-            _ => (i < self.tokens.len() && self.matches(first, i)).then(|| self.match_from(rest, i + 1)).flatten(),
+            _ => {
+                if i < self.tokens.len() && self.matches(first, i) {
+                    self.match_from(rest, i + 1, memo)
+                } else {
+                    None
+                }
+            }
+        };
+        if let Some(memo) = memo.as_deref_mut() {
+            memo.insert(key, end);
         }
+        end
     }
 }
 
@@ -197,15 +280,25 @@ impl Lexicon {
 
     /// Adds a pattern. A group in first or second place ("(was|has been) refused")
     /// becomes one pattern per option, so that each starts with fixed words and can
-    /// be indexed by its first two: the same matches, found far more cheaply.
+    /// be indexed by its first two: the same matches, found far more cheaply. A
+    /// pattern that would expand into more than `MAX_EXPANSION` is added whole and
+    /// indexed by the words it can start with.
     pub fn add(&mut self, set: SetId, entry: u32, parsed: ParsedPattern) {
+        if expansions(&parsed.tokens) > MAX_EXPANSION {
+            self.add_expanded(set, entry, parsed);
+            return;
+        }
+        self.add_expanding(set, entry, parsed);
+    }
+
+    fn add_expanding(&mut self, set: SetId, entry: u32, parsed: ParsedPattern) {
         for place in 0..2 {
             if let Some(PatToken::Choice(options)) = parsed.tokens.get(place) {
                 for option in options {
                     let mut tokens = parsed.tokens[..place].to_vec();
                     tokens.extend(option.iter().cloned());
                     tokens.extend(parsed.tokens[place + 1..].iter().cloned());
-                    self.add(set, entry, ParsedPattern { anchored: parsed.anchored, tokens });
+                    self.add_expanding(set, entry, ParsedPattern { anchored: parsed.anchored, tokens });
                 }
                 return;
             }
@@ -216,9 +309,14 @@ impl Lexicon {
     fn add_expanded(&mut self, set: SetId, entry: u32, parsed: ParsedPattern) {
         let id = self.patterns.len() as u32;
         let steps = self.compile_sequence(&parsed.tokens);
-        // `add` has expanded any group in first place, so a pattern starts with a word.
-        let firsts = parsed.tokens.first().and_then(|t| self.word_keys(t)).unwrap_or_default();
-        let seconds = parsed.tokens.get(1).and_then(|t| self.word_keys(t));
+        // A pattern starts with a word, or (when too large to expand) with a group
+        // whose every option does (`pattern::parse` holds phrases to that).
+        let firsts = parsed.tokens.first().and_then(|t| self.first_keys(t)).unwrap_or_default();
+        let seconds = match parsed.tokens.first() {
+            Some(PatToken::Word { .. }) => parsed.tokens.get(1).and_then(|t| self.word_keys(t)),
+            _ => None,
+        };
+        let seconds = seconds.filter(|s| s.len().saturating_mul(firsts.len()) <= MAX_PAIR_KEYS);
         match seconds {
             Some(seconds) => {
                 for &f in &firsts {
@@ -240,7 +338,24 @@ impl Lexicon {
                 }
             }
         }
-        self.patterns.push(Pattern { set, entry, anchored: parsed.anchored, steps });
+        let memoise = paths(&steps) > PLAIN_PATHS;
+        self.patterns.push(Pattern { set, entry, anchored: parsed.anchored, steps, memoise });
+    }
+
+    /// The words a token can start with: a word's own, or every option's first.
+    fn first_keys(&mut self, token: &PatToken) -> Option<Vec<WordId>> {
+        match token {
+            PatToken::Choice(options) => {
+                let mut keys = Vec::new();
+                for option in options {
+                    keys.extend(self.first_keys(option.first()?)?);
+                }
+                keys.sort_unstable();
+                keys.dedup();
+                Some(keys)
+            }
+            _ => self.word_keys(token),
+        }
     }
 
     /// Every set's matches in `sentence`, leftmost-longest and non-overlapping within
@@ -248,7 +363,10 @@ impl Lexicon {
     pub fn scan(&self, lang: Lang, doc: &Document, sentence: &Sentence, scratch: &mut ScanScratch, out: &mut Vec<Hit>) {
         let tokens = doc.sentence_tokens(sentence);
         let base = sentence.tokens.start;
-        let ScanScratch { ids, raw, tried } = scratch;
+        let ScanScratch { ids, raw, tried, stamp, memo } = scratch;
+        if tried.len() < self.patterns.len() {
+            tried.resize(self.patterns.len(), 0);
+        }
         ids.ids.clear();
         ids.offsets.clear();
         raw.clear();
@@ -267,21 +385,32 @@ impl Lexicon {
         let cx = Ctx { doc, tokens, ids };
         let empty = Vec::new();
         for i in 0..tokens.len() {
-            tried.clear();
+            *stamp = stamp.wrapping_add(1);
+            if *stamp == 0 {
+                // After four billion words: start the stamps again.
+                tried.fill(0);
+                *stamp = 1;
+            }
             let next: &[WordId] = if i + 1 < tokens.len() { ids.of(i + 1) } else { &[] };
             for &word in ids.of(i) {
                 let next = if self.starts_pair[word as usize] { next } else { &[] };
                 let by_two = next.iter().flat_map(|&n| self.by_first_two.get(&(word, n)).unwrap_or(&empty));
                 for &p in self.by_first_word[word as usize].iter().chain(by_two) {
-                    if tried.contains(&p) {
+                    if tried[p as usize] == *stamp {
                         continue;
                     }
-                    tried.push(p);
+                    tried[p as usize] = *stamp;
                     let pattern = &self.patterns[p as usize];
                     if pattern.anchored && i != 0 {
                         continue;
                     }
-                    if let Some(end) = cx.match_from(&pattern.steps, i) {
+                    let end = if pattern.memoise {
+                        memo.clear();
+                        cx.match_from(&pattern.steps, i, &mut Some(&mut *memo))
+                    } else {
+                        cx.match_from(&pattern.steps, i, &mut None)
+                    };
+                    if let Some(end) = end {
                         raw.push(Hit { set: pattern.set, lang, entry: pattern.entry, start: base + i, end: base + end });
                     }
                 }

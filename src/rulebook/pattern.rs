@@ -75,10 +75,15 @@ fn alternatives(chunk: &str, lang: Lang) -> Result<PatToken, String> {
         return Ok(PatToken::Name);
     }
     let options: Vec<Vec<String>> = chunk.split('|').map(|alt| words(alt, lang)).collect();
-    if let Some(alt) = chunk.split('|').zip(&options).find(|(_, w)| w.is_empty()).map(|(a, _)| a) {
-        return Err(format!("alternative '{alt}' in '{chunk}' has no words"));
+    if options.iter().any(Vec::is_empty) {
+        return Err("an alternative has no words (two '|' together, or one at an end)".to_string());
     }
     if options.iter().any(|o| o.len() > 1) {
+        if options.len() > MAX_GROUP_OPTIONS {
+            return Err(format!(
+                "a group has more than {MAX_GROUP_OPTIONS} alternatives of several words; list them as separate phrases"
+            ));
+        }
         let seqs = options.iter().map(|o| o.iter().map(|w| word_token(w, lang)).collect()).collect();
         return Ok(PatToken::Choice(seqs));
     }
@@ -99,11 +104,16 @@ fn split_top(s: &str, sep: impl Fn(char) -> bool) -> Result<Vec<&str>, String> {
     let mut start = 0;
     for (i, c) in s.char_indices() {
         match c {
-            '(' | '[' => depth += 1,
+            '(' | '[' => {
+                depth += 1;
+                if depth > MAX_NESTING as i32 {
+                    return Err(format!("brackets are nested more than {MAX_NESTING} deep"));
+                }
+            }
             ')' | ']' => {
                 depth -= 1;
                 if depth < 0 {
-                    return Err(format!("unbalanced '{c}' in '{s}'"));
+                    return Err(format!("a '{c}' closes no bracket"));
                 }
             }
             _ if depth == 0 && sep(c) => {
@@ -114,7 +124,7 @@ fn split_top(s: &str, sep: impl Fn(char) -> bool) -> Result<Vec<&str>, String> {
         }
     }
     if depth != 0 {
-        return Err(format!("unclosed bracket in '{s}'"));
+        return Err("a bracket is not closed".to_string());
     }
     parts.push(&s[start..]);
     Ok(parts)
@@ -125,19 +135,19 @@ fn sequence(s: &str, lang: Lang) -> Result<Vec<PatToken>, String> {
     let mut tokens = Vec::new();
     for item in split_top(s, char::is_whitespace)?.into_iter().filter(|i| !i.is_empty()) {
         if let Some(inner) = item.strip_prefix('[') {
-            let inner = inner.strip_suffix(']').ok_or_else(|| format!("'{item}': text after a closing bracket"))?;
+            let inner = inner.strip_suffix(']').ok_or("text right after a closing bracket (a space must follow it)")?;
             tokens.push(PatToken::Optional(Box::new(group(inner, lang)?)));
         } else if let Some(inner) = item.strip_prefix('(') {
-            let inner = inner.strip_suffix(')').ok_or_else(|| format!("'{item}': text after a closing bracket"))?;
+            let inner = inner.strip_suffix(')').ok_or("text right after a closing bracket (a space must follow it)")?;
             tokens.push(group(inner, lang)?);
         } else if item.contains(['(', ')', '[', ']']) {
-            return Err(format!("'{item}': brackets must enclose whole words"));
+            return Err("brackets must enclose whole words".to_string());
         } else if item == "*" || item == "@name" || item.contains('|') {
             tokens.push(alternatives(item, lang)?);
         } else {
             let w = words(item, lang);
             if w.is_empty() {
-                return Err(format!("'{item}' has no words"));
+                return Err("an item has no words (punctuation alone)".to_string());
             }
             tokens.extend(w.iter().map(|w| word_token(w, lang)));
         }
@@ -152,9 +162,14 @@ fn group(inner: &str, lang: Lang) -> Result<PatToken, String> {
     for option in options {
         let seq = sequence(option, lang)?;
         if seq.is_empty() {
-            return Err(format!("empty alternative in '({inner})'"));
+            return Err("a group has an empty alternative".to_string());
         }
         seqs.push(seq);
+    }
+    if seqs.len() > MAX_GROUP_OPTIONS && seqs.iter().any(|s| s.len() > 1) {
+        return Err(format!(
+            "a group has more than {MAX_GROUP_OPTIONS} alternatives of several words; list them as separate phrases"
+        ));
     }
     // One option of one token ("[*]", "[very]") is that token.
     if seqs.len() == 1 && seqs[0].len() == 1 {
@@ -175,20 +190,61 @@ fn group(inner: &str, lang: Lang) -> Result<PatToken, String> {
     Ok(PatToken::Choice(seqs))
 }
 
+/// How deep brackets may nest in a phrase.
+pub const MAX_NESTING: usize = 4;
+/// How many words, wildcards and groups a phrase may have, counting those inside
+/// its groups (a group of single-word alternatives, "hostile|aggressive", is one).
+pub const MAX_PHRASE_ITEMS: usize = 64;
+/// How many alternatives a group may have when some are several words long.
+pub const MAX_GROUP_OPTIONS: usize = 32;
+/// The longest phrase, in bytes.
+pub const MAX_PHRASE_BYTES: usize = 4096;
+
+/// Parses a phrase. Errors describe the problem without quoting the phrase: a rule
+/// file given by mistake (a note, a system file) must not be echoed into a log.
 pub fn parse(pattern: &str, lang: Lang) -> Result<ParsedPattern, String> {
+    if pattern.len() > MAX_PHRASE_BYTES {
+        return Err(format!("the phrase is longer than {MAX_PHRASE_BYTES} bytes"));
+    }
     let trimmed = pattern.trim_start();
     let (anchored, body) = match trimmed.strip_prefix('^') {
         Some(rest) => (true, rest),
         None => (false, trimmed),
     };
     if body.contains('^') {
-        return Err(format!("'^' may only start a pattern: '{pattern}'"));
+        return Err("'^' may only start a phrase".to_string());
     }
-    let tokens = sequence(body, lang).map_err(|e| format!("pattern '{pattern}': {e}"))?;
+    let tokens = sequence(body, lang)?;
+    if items(&tokens) > MAX_PHRASE_ITEMS {
+        return Err(format!("the phrase has more than {MAX_PHRASE_ITEMS} words and groups; split it into shorter phrases"));
+    }
     match tokens.first() {
-        None => Err(format!("pattern '{pattern}' is empty")),
-        Some(PatToken::Word { .. } | PatToken::Choice(_)) => Ok(ParsedPattern { anchored, tokens }),
-        Some(_) => Err(format!("pattern '{pattern}' must start with a word, not '*', '@name' or '[...]'")),
+        None => Err("the phrase is empty".to_string()),
+        Some(first) if starts_with_word(first) => Ok(ParsedPattern { anchored, tokens }),
+        Some(PatToken::Choice(_)) => Err("every alternative of a group that starts a phrase must start with a word".to_string()),
+        Some(_) => Err("a phrase must start with a word, not '*', '@name' or '[...]'".to_string()),
+    }
+}
+
+/// The words, wildcards and groups of a phrase, with those inside its groups.
+fn items(tokens: &[PatToken]) -> usize {
+    tokens
+        .iter()
+        .map(|t| match t {
+            PatToken::Optional(inner) => items(std::slice::from_ref(inner)),
+            PatToken::Choice(options) => 1 + options.iter().map(|o| items(o)).sum::<usize>(),
+            _ => 1,
+        })
+        .sum()
+}
+
+/// Does this token always start with a fixed word (so a phrase starting with it can
+/// be found by that word)?
+fn starts_with_word(token: &PatToken) -> bool {
+    match token {
+        PatToken::Word { .. } => true,
+        PatToken::Choice(options) => options.iter().all(|o| o.first().is_some_and(starts_with_word)),
+        _ => false,
     }
 }
 
@@ -257,5 +313,43 @@ mod tests {
         );
         assert_eq!(parse("GP|nurse", Lang::En).unwrap().tokens, vec![PatToken::Word { alts: vec!["nurse".into()], exact: vec!["GP".into()] }]);
         assert!(parse("state ^", Lang::En).is_err());
+        // A group that starts a phrase must start each alternative with a word, or the
+        // phrase could never be looked up by its first word.
+        assert!(parse("([very] hostile|angry) today", Lang::En).is_err());
+        assert!(parse("(very hostile|angry) today", Lang::En).is_ok());
+    }
+
+    #[test]
+    fn errors_never_quote_the_phrase() {
+        let secret = "Mrs Jones 07700 900123";
+        for bad in [
+            format!("{secret} ("),
+            format!("{secret} )"),
+            format!("{secret}|"),
+            format!("({secret}|)"),
+            format!("{secret} ^"),
+            format!("[{secret}"),
+            format!("a (b){secret}"),
+            format!("{secret} ((((((x))))))"),
+            format!("{secret} {}", "w ".repeat(70)),
+            format!("* {secret}"),
+        ] {
+            let e = parse(&bad, Lang::En).unwrap_err();
+            assert!(!e.contains("Jones") && !e.contains("07700"), "{e}");
+        }
+    }
+
+    #[test]
+    fn limits_bound_size_nesting_and_groups() {
+        assert!(parse(&format!("a {}", "[b] ".repeat(26)), Lang::En).is_ok());
+        assert!(parse(&format!("a {}", "[b] ".repeat(64)), Lang::En).unwrap_err().contains("more than 64"));
+        assert!(parse("a ((((b))))", Lang::En).is_ok());
+        assert!(parse("a (((((b)))))", Lang::En).unwrap_err().contains("nested"));
+        let many: Vec<String> = (0..40).map(|i| format!("w{i} x")).collect();
+        assert!(parse(&format!("a ({})", many.join("|")), Lang::En).unwrap_err().contains("alternatives"));
+        // Single-word alternatives have no such limit: they are one lookup.
+        let words: Vec<String> = (0..5000).map(|i| format!("w{i}")).collect();
+        assert!(parse(&format!("a {}", words.join("|")), Lang::En).is_err(), "over the byte limit");
+        assert!(parse(&format!("a {}", words[..500].join("|")), Lang::En).is_ok());
     }
 }
