@@ -14,6 +14,7 @@
 //!
 //! [files]
 //! ignore = ["archive/**", "*.draft.md"]  # globs, relative to this file
+//! max_size_mb = 20                    # the largest note checked
 //!
 //! [models]
 //! use = "auto"                        # or "off": rules only
@@ -23,6 +24,7 @@
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use toml::Spanned;
 
 use crate::engine::Settings;
 use crate::finding::{Category, Severity};
@@ -31,13 +33,14 @@ use crate::rulebook::RuleSource;
 
 pub const FILE_NAME: &str = "cofnod.toml";
 
+/// `cofnod.toml`'s fields, each with its place in the file for error messages.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ConfigSpec {
     #[serde(default)]
     rules: RulesSpec,
     #[serde(default)]
-    severity: BTreeMap<String, String>,
+    severity: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
     messages: MessagesSpec,
     #[serde(default)]
@@ -57,23 +60,48 @@ struct ModelsSpec {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MessagesSpec {
-    language: Option<String>,
+    language: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FilesSpec {
     #[serde(default)]
-    ignore: Vec<String>,
+    ignore: Vec<Spanned<String>>,
+    /// The largest note checked, in megabytes (default 20).
+    max_size_mb: Option<Spanned<u64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RulesSpec {
     #[serde(default)]
-    files: Vec<PathBuf>,
+    files: Vec<Spanned<PathBuf>>,
     #[serde(default)]
-    disable: Vec<String>,
+    disable: Vec<Spanned<String>>,
+}
+
+/// A rule file to read, and the folder it must be inside, if any.
+///
+/// Rule files named by a `cofnod.toml` must be in the configuration's own folder or
+/// below it (after following links): a configuration planted in a shared folder must
+/// not be able to make cofnod read `/etc`, `/proc` or another user's files. Files
+/// given on the command line (`--rules`) or in the editor's own settings are the
+/// user's choice and may be anywhere, but are never system files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleFile {
+    pub path: PathBuf,
+    /// The folder the file must be inside (the folder of the `cofnod.toml` naming it).
+    pub within: Option<PathBuf>,
+    /// Where the configuration names it: (configuration file, line, column).
+    pub named_at: Option<(PathBuf, usize, usize)>,
+}
+
+impl RuleFile {
+    /// A file the user named (command line, editor settings).
+    pub fn given(path: PathBuf) -> RuleFile {
+        RuleFile { path, within: None, named_at: None }
+    }
 }
 
 /// A loaded configuration: settings plus the extra rule files it names.
@@ -81,15 +109,18 @@ struct RulesSpec {
 pub struct Config {
     pub path: Option<PathBuf>,
     pub settings: Settings,
-    pub rule_files: Vec<PathBuf>,
+    pub rule_files: Vec<RuleFile>,
     /// Files not to check.
     pub ignore: IgnoreGlobs,
     /// More such globs, relative to other folders (the editor's `cofnod.ignore`).
     pub extra_ignore: Vec<IgnoreGlobs>,
     /// `[models] use`: `None` leaves it to the command line or editor (default auto).
     pub models: Option<crate::models::ModelUse>,
-    /// `[models] dir`, resolved against the file's folder.
+    /// `[models] dir`, resolved against the file's folder. It may be anywhere: the
+    /// model files are checked against the SHA-256 sums built into cofnod.
     pub models_dir: Option<PathBuf>,
+    /// `[files] max_size_mb`, in bytes.
+    pub max_note_bytes: Option<u64>,
 }
 
 impl Config {
@@ -108,23 +139,30 @@ pub struct IgnoreGlobs {
     set: globset::GlobSet,
 }
 
+/// One ignore pattern as globs: itself and everything under it.
+fn ignore_globs(pattern: &str) -> Result<[globset::Glob; 2], String> {
+    let p = pattern.trim_start_matches("./");
+    let full = if p.contains('/') { p.to_string() } else { format!("**/{p}") };
+    let glob = globset::GlobBuilder::new(&full)
+        .literal_separator(true)
+        .build()
+        .map_err(|e| format!("not a valid glob: {}", e.kind()))?;
+    // `archive/` or `archive` also means everything under it.
+    let under = globset::Glob::new(&format!("{}/**", full.trim_end_matches('/'))).map_err(|e| format!("not a valid glob: {}", e.kind()))?;
+    Ok([glob, under])
+}
+
 impl IgnoreGlobs {
     /// `patterns` relative to `base`. A pattern without a `/` matches a file name at
     /// any depth (`*.draft.md`), as in `.gitignore`.
     pub fn new(base: &Path, patterns: &[String]) -> Result<IgnoreGlobs, String> {
         let mut builder = globset::GlobSetBuilder::new();
-        for p in patterns {
-            let p = p.trim_start_matches("./");
-            let full = if p.contains('/') { p.to_string() } else { format!("**/{p}") };
-            let glob = globset::GlobBuilder::new(&full)
-                .literal_separator(true)
-                .build()
-                .map_err(|e| format!("\"{p}\" is not a valid glob: {}", e.kind()))?;
-            builder.add(glob);
-            // `archive/` or `archive` also means everything under it.
-            builder.add(globset::Glob::new(&format!("{}/**", full.trim_end_matches('/'))).map_err(|e| e.to_string())?);
+        for (i, p) in patterns.iter().enumerate() {
+            for glob in ignore_globs(p).map_err(|e| format!("pattern {}: {e}", i + 1))? {
+                builder.add(glob);
+            }
         }
-        let set = builder.build().map_err(|e| e.to_string())?;
+        let set = builder.build().map_err(|e| format!("not a valid glob set: {}", e.kind()))?;
         Ok(IgnoreGlobs { base: base.to_path_buf(), patterns: patterns.to_vec(), set })
     }
 
@@ -146,13 +184,25 @@ impl IgnoreGlobs {
     }
 }
 
-/// A problem with a configuration or a rule file, naming the file.
-#[derive(Debug, thiserror::Error)]
-#[error("{file}: {problem}")]
+/// A problem with a configuration or a rule file, naming the file and, where known,
+/// the line and column. The problem never quotes the file.
+#[derive(Debug)]
 pub struct ConfigError {
     pub file: String,
+    pub at: Option<(usize, usize)>,
     pub problem: String,
 }
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.at {
+            Some((line, column)) => write!(f, "{}:{line}:{column}: {}", self.file, self.problem),
+            None => write!(f, "{}: {}", self.file, self.problem),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
 
 pub fn is_known_id(id: &str) -> bool {
     match id.split_once('/') {
@@ -163,33 +213,56 @@ pub fn is_known_id(id: &str) -> bool {
 
 impl Config {
     pub fn parse(source: &str, path: &Path) -> Result<Config, ConfigError> {
-        let err = |problem: String| ConfigError { file: path.display().to_string(), problem };
-        let spec: ConfigSpec = toml::from_str(source).map_err(|e| err(e.to_string()))?;
+        let file = crate::safe_text::path(path);
+        let err = |at: Option<(usize, usize)>, problem: String| ConfigError { file: file.clone(), at, problem };
+        let at = |span: std::ops::Range<usize>| Some(crate::safe_text::line_col(source, span.start));
+        let spec: ConfigSpec = toml::from_str(source).map_err(|e| {
+            let (at, problem) = crate::safe_text::toml_error(&e, source);
+            err(at, problem)
+        })?;
         let base = path.parent().unwrap_or(Path::new("."));
         let mut settings = Settings::default();
         for id in spec.rules.disable {
-            if !is_known_id(&id) {
-                return Err(err(format!("rules.disable: \"{id}\" is not a category or rule id")));
+            if !is_known_id(id.get_ref()) {
+                return Err(err(at(id.span()), "rules.disable: not a category or rule id".to_string()));
             }
-            settings.disabled.insert(id);
+            settings.disabled.insert(id.into_inner());
         }
         for (id, sev) in spec.severity {
-            if !is_known_id(&id) {
-                return Err(err(format!("severity: \"{id}\" is not a category or rule id")));
+            if !is_known_id(id.get_ref()) {
+                return Err(err(at(id.span()), "severity: not a category or rule id".to_string()));
             }
-            let s = Severity::parse(&sev)
-                .ok_or_else(|| err(format!("severity.\"{id}\": \"{sev}\" is not hint, info, warning or error")))?;
-            settings.severity.insert(id, s);
+            let s = Severity::parse(sev.get_ref())
+                .ok_or_else(|| err(at(sev.span()), "severity: not hint, info, warning or error".to_string()))?;
+            settings.severity.insert(id.into_inner(), s);
         }
-        settings.message_lang = match spec.messages.language.as_deref() {
-            None | Some("auto") => None,
+        settings.message_lang = match &spec.messages.language {
+            None => None,
+            Some(code) if code.get_ref() == "auto" => None,
             Some(code) => Some(
-                Lang::parse(code)
-                    .ok_or_else(|| err(format!("messages.language: \"{code}\" is not auto, en or cy")))?,
+                Lang::parse(code.get_ref())
+                    .ok_or_else(|| err(at(code.span()), "messages.language: not auto, en or cy".to_string()))?,
             ),
         };
-        let ignore = IgnoreGlobs::new(base, &spec.files.ignore).map_err(|e| err(format!("files.ignore: {e}")))?;
-        let rule_files = spec.rules.files.into_iter().map(|f| base.join(f)).collect();
+        for pattern in &spec.files.ignore {
+            ignore_globs(pattern.get_ref()).map_err(|e| err(at(pattern.span()), format!("files.ignore: {e}")))?;
+        }
+        let patterns: Vec<String> = spec.files.ignore.into_iter().map(Spanned::into_inner).collect();
+        let ignore = IgnoreGlobs::new(base, &patterns).map_err(|e| err(None, format!("files.ignore: {e}")))?;
+        let max_note_bytes = match spec.files.max_size_mb {
+            None => None,
+            Some(mb) if (1..=100_000).contains(mb.get_ref()) => Some(mb.get_ref() * crate::input::MB),
+            Some(mb) => return Err(err(at(mb.span()), "files.max_size_mb: a whole number of megabytes from 1 to 100000".to_string())),
+        };
+        let rule_files = spec
+            .rules
+            .files
+            .into_iter()
+            .map(|f| {
+                let (line, column) = crate::safe_text::line_col(source, f.span().start);
+                RuleFile { path: base.join(f.get_ref()), within: Some(base.to_path_buf()), named_at: Some((path.to_path_buf(), line, column)) }
+            })
+            .collect();
         let models_dir = spec.models.dir.map(|d| base.join(d));
         Ok(Config {
             path: Some(path.to_path_buf()),
@@ -199,12 +272,14 @@ impl Config {
             extra_ignore: Vec::new(),
             models: spec.models.use_,
             models_dir,
+            max_note_bytes,
         })
     }
 
+    /// Reads and parses a configuration: a regular UTF-8 file of at most 4 MB.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let source = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError { file: path.display().to_string(), problem: e.to_string() })?;
+        let source = crate::input::read_settings_file(path)
+            .map_err(|e| ConfigError { file: crate::safe_text::path(path), at: None, problem: e.to_string() })?;
         Config::parse(&source, path)
     }
 
@@ -214,16 +289,34 @@ impl Config {
     }
 }
 
-/// Reads rule files for the engine, naming any that cannot be read.
-pub fn read_rule_files(files: &[PathBuf]) -> Result<Vec<RuleSource>, ConfigError> {
-    files
-        .iter()
-        .map(|f| {
-            std::fs::read_to_string(f)
-                .map(|text| RuleSource { name: f.display().to_string(), text })
-                .map_err(|e| ConfigError { file: f.display().to_string(), problem: e.to_string() })
-        })
-        .collect()
+/// Reads rule files for the engine, naming any that cannot be read. A file named by
+/// a configuration must be inside that configuration's folder.
+pub fn read_rule_files(files: &[RuleFile]) -> Result<Vec<RuleSource>, ConfigError> {
+    files.iter().map(read_rule_file).collect()
+}
+
+fn read_rule_file(f: &RuleFile) -> Result<RuleSource, ConfigError> {
+    let name = crate::safe_text::path(&f.path);
+    // A problem with where the file is is reported where the configuration names it.
+    let at_config = |problem: String| match &f.named_at {
+        Some((config, line, column)) => ConfigError { file: crate::safe_text::path(config), at: Some((*line, *column)), problem },
+        None => ConfigError { file: name.clone(), at: None, problem },
+    };
+    if let Some(within) = &f.within {
+        let inside = match (std::fs::canonicalize(within), std::fs::canonicalize(&f.path)) {
+            (Ok(root), Ok(real)) => real.starts_with(root),
+            // Missing: reading it says so below.
+            (Ok(_), Err(_)) => !f.path.components().any(|c| c == std::path::Component::ParentDir) && f.path.starts_with(within),
+            (Err(_), _) => false,
+        };
+        if !inside {
+            return Err(at_config(format!(
+                "rules.files: {name} is outside this configuration's folder; a cofnod.toml may only name rule files in its own folder or below (use --rules for others)"
+            )));
+        }
+    }
+    let text = crate::input::read_settings_file(&f.path).map_err(|e| ConfigError { file: name.clone(), at: None, problem: e.to_string() })?;
+    Ok(RuleSource { name, text })
 }
 
 #[cfg(test)]
@@ -239,7 +332,8 @@ mod tests {
         .unwrap();
         assert!(c.settings.disabled.contains("own-words"));
         assert_eq!(c.settings.severity["vague"], Severity::Info);
-        assert_eq!(c.rule_files, vec![PathBuf::from("/notes/ours.toml")]);
+        assert_eq!(c.rule_files.iter().map(|f| f.path.clone()).collect::<Vec<_>>(), vec![PathBuf::from("/notes/ours.toml")]);
+        assert_eq!(c.rule_files[0].within.as_deref(), Some(Path::new("/notes")));
     }
 
     #[test]
@@ -257,18 +351,21 @@ mod tests {
             assert!(!c.ignore.is_ignored(Path::new(kept)), "{kept}");
         }
         let e = Config::parse("[messages]\nlanguage = \"fr\"\n", Path::new("cofnod.toml")).unwrap_err();
-        assert_eq!(e.to_string(), "cofnod.toml: messages.language: \"fr\" is not auto, en or cy");
+        assert_eq!(e.to_string(), "cofnod.toml:2:12: messages.language: not auto, en or cy");
         let e = Config::parse("[files]\nignore = [\"a[\"]\n", Path::new("cofnod.toml")).unwrap_err();
-        assert!(e.to_string().starts_with("cofnod.toml: files.ignore: \"a[\" is not a valid glob"), "{e}");
+        assert!(e.to_string().starts_with("cofnod.toml:2:11: files.ignore: not a valid glob"), "{e}");
     }
 
     #[test]
     fn bad_configs_name_the_file_and_the_problem() {
         let e = Config::parse("[rules]\ndisable = [\"jargon\"]\n", Path::new("a/cofnod.toml")).unwrap_err();
-        assert_eq!(e.to_string(), "a/cofnod.toml: rules.disable: \"jargon\" is not a category or rule id");
+        assert_eq!(e.to_string(), "a/cofnod.toml:2:12: rules.disable: not a category or rule id");
         let e = Config::parse("[sevrity]\n", Path::new("cofnod.toml")).unwrap_err();
-        assert!(e.to_string().starts_with("cofnod.toml: "), "{e}");
+        assert!(e.to_string().starts_with("cofnod.toml:1:2: unknown field `…`, expected one of `rules`, `severity`"), "{e}");
         let e = Config::parse("[severity]\nvague = \"loud\"\n", Path::new("cofnod.toml")).unwrap_err();
-        assert!(e.to_string().contains("\"loud\" is not hint, info, warning or error"));
+        assert_eq!(e.to_string(), "cofnod.toml:2:9: severity: not hint, info, warning or error");
+        let e = Config::parse("[files]\nmax_size_mb = 0\n", Path::new("cofnod.toml")).unwrap_err();
+        assert!(e.to_string().starts_with("cofnod.toml:2:15: files.max_size_mb"), "{e}");
+        assert_eq!(Config::parse("[files]\nmax_size_mb = 5\n", Path::new("c.toml")).unwrap().max_note_bytes, Some(5_000_000));
     }
 }

@@ -84,19 +84,31 @@ impl Engine {
     /// rules found, less the findings the model vetoes, plus sentence-level findings
     /// the rules missed. If the encoder fails, the rules' findings stand.
     pub fn analyse_with_models(&self, text: &str, models: &Models) -> Analysis {
-        let doc = Document::build(text, &self.rules.labels, &self.detector);
-        let mut findings = self.check(&doc);
-        self.review_document(&doc, models, &mut findings);
-        Self::drop_unchecked(text, &mut findings);
-        Analysis { language: doc.language, findings }
+        self.analyse_with_models_until(text, models, &|| false).expect("never called off")
     }
 
-    fn review_document(&self, doc: &Document, models: &Models, findings: &mut Vec<Finding>) {
-        let Ok(scores) = review::score_sentences(models, &models.heads, doc) else { return };
+    /// As `analyse_with_models`, stopping (`None`) once `cancel` says so: it is asked
+    /// between steps of the rules and between batches of sentences for the encoder.
+    pub fn analyse_with_models_until(&self, text: &str, models: &Models, cancel: &dyn Fn() -> bool) -> Option<Analysis> {
+        let doc = Document::build(text, &self.rules.labels, &self.detector);
+        let mut findings = self.check_until(&doc, cancel)?;
+        self.review_document(&doc, models, &mut findings, cancel)?;
+        Self::drop_unchecked(text, &mut findings);
+        Some(Analysis { language: doc.language, findings })
+    }
+
+    /// Adds the models' findings; `None` if called off.
+    fn review_document(&self, doc: &Document, models: &Models, findings: &mut Vec<Finding>, cancel: &dyn Fn() -> bool) -> Option<()> {
+        let scores = match review::score_sentences(models, &models.heads, doc, cancel) {
+            Ok(Some(scores)) => scores,
+            Ok(None) => return None,
+            Err(_) => return Some(()),
+        };
         let enabled = |cat: Category| {
             !self.settings.disabled.contains(cat.id()) && !self.settings.disabled.contains(&model_rule(cat))
         };
         review::combine(&scores, findings, &models.heads.thresholds, &enabled, &|cat, s, _| self.model_finding(cat, s));
+        Some(())
     }
 
     fn model_finding(&self, cat: Category, s: &review::SentenceScore) -> Finding {
@@ -121,12 +133,12 @@ impl Engine {
     /// With `models`, the models' findings are added as in `analyse_with_models`.
     pub fn analyse_with_facts(&self, text: &str, models: Option<&Models>) -> (Analysis, Vec<SentenceFacts>) {
         let doc = Document::build(text, &self.rules.labels, &self.detector);
-        let (hits, hit_ranges) = self.scan(&doc);
+        let (hits, hit_ranges) = self.scan(&doc, &|| false).expect("never called off");
         let cx = Context::new(&doc, &self.rules, &hits, &hit_ranges, self.settings.message_lang);
         let facts = checks::facts::sentence_facts(&cx);
-        let mut findings = self.run_checks(&cx);
+        let mut findings = self.run_checks(&cx, &|| false).expect("never called off");
         if let Some(models) = models {
-            self.review_document(&doc, models, &mut findings);
+            self.review_document(&doc, models, &mut findings, &|| false);
         }
         Self::drop_unchecked(text, &mut findings);
         (Analysis { language: doc.language, findings }, facts)
@@ -135,18 +147,27 @@ impl Engine {
     /// The findings of a built document (of all its blocks, or of the blocks a plan
     /// wanted), with settings applied, in text order.
     fn check(&self, doc: &Document) -> Vec<Finding> {
-        let (hits, hit_ranges) = self.scan(doc);
+        self.check_until(doc, &|| false).expect("never called off")
+    }
+
+    /// As `check`, stopping (`None`) once `cancel` says so.
+    fn check_until(&self, doc: &Document, cancel: &dyn Fn() -> bool) -> Option<Vec<Finding>> {
+        let (hits, hit_ranges) = self.scan(doc, cancel)?;
         let cx = Context::new(doc, &self.rules, &hits, &hit_ranges, self.settings.message_lang);
-        self.run_checks(&cx)
+        self.run_checks(&cx, cancel)
     }
 
     /// Every word list's hits, sentence by sentence.
-    fn scan(&self, doc: &Document) -> (Vec<crate::rulebook::Hit>, Vec<std::ops::Range<usize>>) {
+    #[allow(clippy::type_complexity)]
+    fn scan(&self, doc: &Document, cancel: &dyn Fn() -> bool) -> Option<(Vec<crate::rulebook::Hit>, Vec<std::ops::Range<usize>>)> {
         // All hits in one vector; `hit_ranges[i]` is sentence i's part of it.
         let mut hits = Vec::new();
         let mut hit_ranges = Vec::with_capacity(doc.sentences.len());
         let mut scratch = ScanScratch::default();
-        for sentence in &doc.sentences {
+        for (si, sentence) in doc.sentences.iter().enumerate() {
+            if si % 64 == 63 && cancel() {
+                return None;
+            }
             let first = hits.len();
             if sentence.lang_decided {
                 self.rules.lang(sentence.lang).lexicon.scan(sentence.lang, doc, sentence, &mut scratch, &mut hits);
@@ -160,13 +181,16 @@ impl Engine {
             }
             hit_ranges.push(first..hits.len());
         }
-        (hits, hit_ranges)
+        Some((hits, hit_ranges))
     }
 
-    fn run_checks(&self, cx: &Context) -> Vec<Finding> {
+    fn run_checks(&self, cx: &Context, cancel: &dyn Fn() -> bool) -> Option<Vec<Finding>> {
         let doc = cx.doc;
         let mut findings = Vec::new();
         for check in &self.checks {
+            if cancel() {
+                return None;
+            }
             if !self.settings.disabled.contains(check.category().id()) {
                 check.run(cx, &mut findings);
             }
@@ -186,7 +210,7 @@ impl Engine {
         };
         findings.sort_by_key(|f| (f.start, f.end, f.category, Some(f.lang) != lang_at(f.start)));
         findings.dedup_by(|b, a| (a.start, a.end, a.category) == (b.start, b.end, b.category));
-        findings
+        Some(findings)
     }
 
     /// Web and e-mail addresses, inline code and comments are not prose; comments
@@ -205,15 +229,26 @@ impl Engine {
     /// holds it to that); on a 2,500-word note, one edited paragraph costs a fraction
     /// of a full analysis.
     pub fn analyse_cached(&self, text: &str, cache: &mut AnalysisCache) -> Analysis {
+        self.analyse_cached_until(text, cache, &|| false).expect("never called off")
+    }
+
+    /// As `analyse_cached`, stopping (`None`) once `cancel` says so: it is asked
+    /// between blocks, between batches of sentences and between checks, so a stale
+    /// analysis of a long note gives way to the next edit's within milliseconds. The
+    /// cache is left as it was before the call.
+    pub fn analyse_cached_until(&self, text: &str, cache: &mut AnalysisCache, cancel: &dyn Fn() -> bool) -> Option<Analysis> {
         if cache.engine != Some(self.id) {
             *cache = AnalysisCache { engine: Some(self.id), ..AnalysisCache::default() };
         }
         cache.begin();
-        let doc = Document::build_planned(text, &self.rules.labels, &self.detector, cache);
-        let fresh = self.check(&doc);
+        let doc = {
+            let mut plan = Cancellable { cache: &mut *cache, cancel };
+            Document::build_planned(text, &self.rules.labels, &self.detector, &mut plan)?
+        };
+        let fresh = self.check_until(&doc, cancel)?;
         let mut findings = cache.merge(&doc, fresh);
         Self::drop_unchecked(text, &mut findings);
-        Analysis { language: doc.language, findings }
+        Some(Analysis { language: doc.language, findings })
     }
 }
 
@@ -342,6 +377,30 @@ impl AnalysisCache {
         self.counts = kept_counts;
         all.sort_by_key(|f| (f.start, f.end, f.category));
         all
+    }
+}
+
+/// The cache's plan, called off when `cancel` says so.
+struct Cancellable<'a> {
+    cache: &'a mut AnalysisCache,
+    cancel: &'a dyn Fn() -> bool,
+}
+
+impl BlockPlan for Cancellable<'_> {
+    fn known_counts(&mut self, text: &str, index: usize, block: &Block) -> Option<BlockCounts> {
+        self.cache.known_counts(text, index, block)
+    }
+
+    fn record_counts(&mut self, index: usize, counts: BlockCounts) {
+        self.cache.record_counts(index, counts)
+    }
+
+    fn wanted(&mut self, index: usize, document_lang: Lang) -> bool {
+        self.cache.wanted(index, document_lang)
+    }
+
+    fn cancelled(&mut self) -> bool {
+        (self.cancel)()
     }
 }
 

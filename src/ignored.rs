@@ -52,14 +52,22 @@ impl IgnoreList {
         root.join(DIR).join(FILE_NAME)
     }
 
-    /// Loads `root/.cofnod/ignored.toml`; a missing file is an empty list.
+    /// Loads `root/.cofnod/ignored.toml`; a missing file is an empty list. The file is
+    /// read as a configuration is (a regular file of at most 4 MB), and a problem
+    /// with it is named without quoting it.
     pub fn load(root: &Path) -> Result<IgnoreList, String> {
         let path = Self::path_in(root);
-        let entries = match std::fs::read_to_string(&path) {
-            Ok(text) => toml::from_str::<FileSpec>(&text).map_err(|e| format!("{}: {e}", path.display()))?.ignored,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-            Err(e) => return Err(format!("{}: {e}", path.display())),
-        };
+        let name = crate::safe_text::path(&path);
+        if std::fs::symlink_metadata(&path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
+            return Ok(IgnoreList { root: root.to_path_buf(), entries: Vec::new() });
+        }
+        let text = crate::input::read_settings_file(&path).map_err(|e| format!("{name}: {e}"))?;
+        let entries = toml::from_str::<FileSpec>(&text)
+            .map_err(|e| match crate::safe_text::toml_error(&e, &text) {
+                (Some((line, column)), problem) => format!("{name}:{line}:{column}: {problem}"),
+                (None, problem) => format!("{name}: {problem}"),
+            })?
+            .ignored;
         Ok(IgnoreList { root: root.to_path_buf(), entries })
     }
 
@@ -133,11 +141,8 @@ pub fn fingerprint(text: &str, finding: &Finding) -> String {
             .collect::<Vec<_>>()
             .join(" ")
     };
-    let line_start = text[..finding.start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[finding.end..].find('\n').map_or(text.len(), |i| finding.end + i);
-    let before: Vec<&str> = text[line_start..finding.start].split_whitespace().rev().take(CONTEXT_WORDS).collect();
-    let after: Vec<&str> = text[finding.end..line_end].split_whitespace().take(CONTEXT_WORDS).collect();
-    let before: Vec<&str> = before.into_iter().rev().collect();
+    let before = words_before(text, finding.start, CONTEXT_WORDS);
+    let after = words_after(text, finding.end, CONTEXT_WORDS);
     let parts = [finding.rule.as_str(), &normal(&before.join(" ")), &normal(&text[finding.start..finding.end]), &normal(&after.join(" "))];
     // FNV-1a, 64 bits: stable across versions and platforms (std's hasher is not).
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
@@ -150,10 +155,92 @@ pub fn fingerprint(text: &str, finding: &Finding) -> String {
     format!("{hash:016x}")
 }
 
+/// Up to `n` whitespace-separated words of `text` ending at `at`, on its line (a line
+/// ends at `\n`), in text order. Walks back only as far as those words: a finding
+/// on a long line must not cost the length of the line.
+fn words_before(text: &str, at: usize, n: usize) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut end = None;
+    for (i, c) in text[..at].char_indices().rev() {
+        if c.is_whitespace() {
+            if let Some(e) = end.take() {
+                words.push(&text[i + c.len_utf8()..e]);
+                if words.len() == n {
+                    break;
+                }
+            }
+            if c == '\n' {
+                break;
+            }
+        } else if end.is_none() {
+            end = Some(i + c.len_utf8());
+        }
+    }
+    if let Some(e) = end {
+        if words.len() < n {
+            // The first word of the line (or of the text).
+            let start = text[..e].rfind(char::is_whitespace).map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
+            words.push(&text[start..e]);
+        }
+    }
+    words.reverse();
+    words
+}
+
+/// Up to `n` whitespace-separated words of `text` from `at`, on its line.
+fn words_after(text: &str, at: usize, n: usize) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut start = None;
+    for (i, c) in text[at..].char_indices() {
+        let i = at + i;
+        if c.is_whitespace() {
+            if let Some(s) = start.take() {
+                words.push(&text[s..i]);
+                if words.len() == n {
+                    return words;
+                }
+            }
+            if c == '\n' {
+                return words;
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start {
+        words.push(&text[s..]);
+    }
+    words
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::Engine;
+
+    /// The words as the first version took them: the whole line split, then cut.
+    fn old_words(text: &str, start: usize, end: usize) -> (Vec<&str>, Vec<&str>) {
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        let before: Vec<&str> = text[line_start..start].split_whitespace().rev().take(CONTEXT_WORDS).collect();
+        let after: Vec<&str> = text[end..line_end].split_whitespace().take(CONTEXT_WORDS).collect();
+        (before.into_iter().rev().collect(), after)
+    }
+
+    #[test]
+    fn context_words_are_the_same_as_splitting_the_line() {
+        // Fingerprints are stored in users' workspaces: they must not change.
+        let text = "a b\n  one two  three four\tfive\r\nsix\u{a0}seven ŵ  eight\n\nnine";
+        for start in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            for end in (start..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                assert_eq!(
+                    (words_before(text, start, CONTEXT_WORDS), words_after(text, end, CONTEXT_WORDS)),
+                    old_words(text, start, end),
+                    "{start}..{end}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn fingerprints_survive_edits_elsewhere_but_not_nearby() {

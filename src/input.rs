@@ -1,10 +1,20 @@
-//! Reading a note from disk: never modified, never trusted to be UTF-8.
+//! Reading notes, rule files and configurations from disk: never modified, never
+//! trusted to be UTF-8, never trusted to be a regular file or of a sane size.
 //!
-//! Exports from case management systems arrive as UTF-8, UTF-16 (with a byte
-//! order mark) or Windows-1252. Binary files and empty files are reported, not
-//! analysed. Errors name the problem but never quote the file's contents.
+//! Exports from case management systems arrive as UTF-8, UTF-16 (with a byte order
+//! mark) or Windows-1252. Binary files are reported, not analysed. A named pipe, a
+//! device or a socket is refused without being read (opening a pipe would wait for a
+//! writer for ever; `/dev/zero` would be read until memory ran out), and every read
+//! stops at a size limit. Errors name the problem but never quote the file.
 
-use std::path::Path;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// The largest note checked by default (`--max-file-size`, `[files] max_size_mb`).
+pub const DEFAULT_MAX_NOTE_BYTES: u64 = 20 * MB;
+/// The largest rule file or `cofnod.toml` read.
+pub const MAX_RULE_FILE_BYTES: u64 = 4 * MB;
+pub const MB: u64 = 1_000_000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decoded {
@@ -21,6 +31,24 @@ pub enum InputError {
     Binary,
     #[error("empty file; nothing to check")]
     Empty,
+    /// A named pipe, device, socket or folder where a file was expected.
+    #[error("{0}, not a regular file; not read")]
+    Special(&'static str),
+    #[error("larger than {} MB; not read (the limit can be raised with --max-file-size)", .0 / MB)]
+    TooLarge(u64),
+    #[error("a link to a file outside the folder being checked; not followed")]
+    LinkOutside,
+    #[error("a system file (under /proc, /sys or /dev); not read")]
+    SystemFile,
+    #[error("not UTF-8 text")]
+    NotUtf8,
+}
+
+impl InputError {
+    /// Is this the file's content (binary, empty) rather than a failure to read it?
+    pub fn is_empty(&self) -> bool {
+        matches!(self, InputError::Empty)
+    }
 }
 
 /// Bytes that only binary files contain within their first few kilobytes.
@@ -64,29 +92,147 @@ pub fn is_note(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("md"))
 }
 
-/// The files under `dir`, sorted, skipping hidden folders and files (`.git`,
-/// `.cofnod`): notes first in the pair, and how many other files were passed over.
-pub fn notes_under(dir: &Path) -> (Vec<std::path::PathBuf>, usize) {
+/// What a folder walk found.
+#[derive(Debug)]
+pub enum Found {
+    /// A note to check.
+    Note(PathBuf),
+    /// A note (by its name) that cannot be checked, or a folder that cannot be read.
+    Problem(PathBuf, String),
+}
+
+/// The notes under `dir`, sorted, skipping hidden folders and files (`.git`,
+/// `.cofnod`), and how many other files were passed over. Folders that cannot be
+/// read are reported, not skipped in silence. A link is followed only to a file
+/// inside `dir`: a link planted in a shared folder must not make cofnod read, and
+/// print lines of, a file elsewhere.
+pub fn notes_under(dir: &Path) -> (Vec<Found>, usize) {
     let walker = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| {
         e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
     });
-    let (mut notes, mut others) = (Vec::new(), 0);
-    for entry in walker.filter_map(Result::ok) {
+    let root = std::fs::canonicalize(dir).ok();
+    let (mut found, mut others) = (Vec::new(), 0);
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
+                let why = e.io_error().map_or_else(|| "a loop of links".to_string(), |io| io.kind().to_string());
+                found.push(Found::Problem(path, format!("could not read the folder: {why}")));
+                continue;
+            }
+        };
         if entry.file_type().is_dir() {
             continue;
         }
-        if is_note(entry.path()) {
-            notes.push(entry.into_path());
-        } else {
+        if !is_note(entry.path()) {
             others += 1;
+            continue;
         }
+        if entry.path_is_symlink() && entry.depth() > 0 {
+            let inside = match (&root, std::fs::canonicalize(entry.path())) {
+                (Some(root), Ok(target)) => target.starts_with(root),
+                // A broken link: reading it reports that.
+                (_, Err(_)) => true,
+                (None, Ok(_)) => false,
+            };
+            if !inside {
+                found.push(Found::Problem(entry.into_path(), InputError::LinkOutside.to_string()));
+                continue;
+            }
+        }
+        found.push(Found::Note(entry.into_path()));
     }
-    (notes, others)
+    (found, others)
 }
 
-pub fn read(path: &Path) -> Result<Decoded, InputError> {
-    let bytes = std::fs::read(path).map_err(|e| InputError::Unreadable(e.kind().to_string()))?;
-    decode(&bytes)
+/// What kind of thing a non-regular file is, for messages.
+fn kind_of(file_type: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return "a device";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+    }
+    if file_type.is_dir() {
+        "a folder"
+    } else {
+        "a special file"
+    }
+}
+
+/// Reads up to `limit` bytes of a regular file. The file is opened without waiting
+/// (a named pipe with no writer would otherwise block the open for ever), its type is
+/// checked on the open handle (so it cannot be swapped after a check by name), and
+/// reading stops one byte past the limit.
+pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, InputError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = options.open(path).map_err(|e| InputError::Unreadable(e.kind().to_string()))?;
+    let meta = file.metadata().map_err(|e| InputError::Unreadable(e.kind().to_string()))?;
+    if !meta.file_type().is_file() {
+        return Err(InputError::Special(kind_of(meta.file_type())));
+    }
+    if meta.len() > limit {
+        return Err(InputError::TooLarge(limit));
+    }
+    read_limited(file, limit, meta.len())
+}
+
+/// Reads standard input, up to `limit` bytes.
+pub fn read_stdin_bytes(limit: u64) -> Result<Vec<u8>, InputError> {
+    read_limited(std::io::stdin().lock(), limit, 0)
+}
+
+fn read_limited(source: impl Read, limit: u64, expected: u64) -> Result<Vec<u8>, InputError> {
+    let mut bytes = Vec::with_capacity(expected.min(limit) as usize);
+    source
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| InputError::Unreadable(e.kind().to_string()))?;
+    if bytes.len() as u64 > limit {
+        return Err(InputError::TooLarge(limit));
+    }
+    Ok(bytes)
+}
+
+/// Reads and decodes a note of at most `limit` bytes.
+pub fn read(path: &Path, limit: u64) -> Result<Decoded, InputError> {
+    decode(&read_bytes(path, limit)?)
+}
+
+/// Reads and decodes standard input, at most `limit` bytes.
+pub fn read_stdin(limit: u64) -> Result<Decoded, InputError> {
+    decode(&read_stdin_bytes(limit)?)
+}
+
+/// Is `path` (after following links) under `/proc`, `/sys` or `/dev`?
+pub fn is_system_path(path: &Path) -> bool {
+    let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    ["/proc", "/sys", "/dev"].iter().any(|p| real.starts_with(p))
+}
+
+/// Reads a rule file or configuration: a regular UTF-8 file of at most 4 MB, not a
+/// system file (a planted `cofnod.toml` naming `/proc/self/environ` gets an error
+/// naming the path, and nothing of what is in it).
+pub fn read_settings_file(path: &Path) -> Result<String, InputError> {
+    if is_system_path(path) {
+        return Err(InputError::SystemFile);
+    }
+    let bytes = read_bytes(path, MAX_RULE_FILE_BYTES)?;
+    String::from_utf8(bytes).map_err(|_| InputError::NotUtf8)
 }
 
 #[cfg(test)]
@@ -109,5 +255,26 @@ mod tests {
         assert_eq!(decode(b"PK\x03\x04\x00\x00binary"), Err(InputError::Binary));
         assert_eq!(decode(b""), Err(InputError::Empty));
         assert_eq!(decode(b"  \r\n\t"), Err(InputError::Empty));
+    }
+
+    #[test]
+    fn reads_stop_at_the_limit() {
+        let dir = std::env::temp_dir().join(format!("cofnod-input-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("note.txt");
+        std::fs::write(&path, "x".repeat(100)).unwrap();
+        assert_eq!(read_bytes(&path, 100).unwrap().len(), 100);
+        assert_eq!(read_bytes(&path, 99), Err(InputError::TooLarge(99)));
+        assert_eq!(read_bytes(&dir, 100), Err(InputError::Special("a folder")));
+        assert_eq!(read_limited(&b"abcdef"[..], 5, 0), Err(InputError::TooLarge(5)));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn devices_and_system_files_are_refused_unread() {
+        assert_eq!(read_bytes(Path::new("/dev/zero"), MB), Err(InputError::Special("a device")));
+        assert_eq!(read_settings_file(Path::new("/proc/self/environ")), Err(InputError::SystemFile));
+        assert_eq!(read_settings_file(Path::new("/dev/null")), Err(InputError::SystemFile));
     }
 }

@@ -23,3 +23,4 @@ pub mod corpus;
 pub mod cli;
 pub mod config;
 pub mod input;
+pub mod safe_text;

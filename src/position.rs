@@ -100,6 +100,14 @@ impl<'t> LineIndex<'t> {
         }
     }
 
+    /// The byte range of the 1-based line `line`, without its line ending.
+    pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
+        let i = line.saturating_sub(1).min(self.line_starts.len() - 1);
+        let start = self.line_starts[i];
+        let end = self.line_starts.get(i + 1).copied().unwrap_or(self.text.len());
+        start..start + self.text[start..end].trim_end_matches(['\n', '\r']).len()
+    }
+
     pub fn position(&self, offset: usize) -> Position {
         let offset = self.clamp(offset);
         let line = self.line_of(offset);

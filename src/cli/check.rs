@@ -1,19 +1,22 @@
-//! `cofnod check`: many notes, one engine per configuration, in parallel.
+//! `cofnod check`: many notes, one engine per configuration, analysed in parallel and
+//! reported in order. Each file's report is written (and flushed) as soon as it and
+//! the files before it are done, and only a few files are in hand at once: memory
+//! stays flat however many notes a run has, and a run that is stopped part-way (a
+//! memory cap, a killed job) keeps the reports already written.
 
-use rayon::prelude::*;
-use std::collections::HashMap;
-use std::io::{Read, Write};
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 
 use super::report::{FileReport, Json, ReportedFinding, Reporter, Summary, Text};
-use super::Format;
-use crate::config::{self, Config};
+use super::{exit, Format};
+use crate::config::{self, Config, RuleFile};
 use crate::engine::Engine;
-use crate::models::{store, ModelError, ModelUse, Models};
-use std::sync::OnceLock;
 use crate::input::{self, InputError};
+use crate::models::{store, ModelError, ModelUse, Models};
 use crate::position::LineIndex;
+use crate::safe_text;
 
 pub struct Options {
     pub paths: Vec<PathBuf>,
@@ -23,21 +26,16 @@ pub struct Options {
     pub no_config: bool,
     pub models: Option<ModelUse>,
     pub models_dir: Option<PathBuf>,
+    /// `--max-file-size`, in megabytes.
+    pub max_file_size: Option<u64>,
 }
 
 enum Target {
     Stdin,
     /// A file, and whether it was found by walking a folder (rather than named).
     File(PathBuf, bool),
-}
-
-impl Target {
-    fn display(&self) -> String {
-        match self {
-            Target::Stdin => "-".to_string(),
-            Target::File(p, _) => p.display().to_string(),
-        }
-    }
+    /// Something a folder walk found that cannot be checked, and why.
+    Problem(PathBuf, String),
 }
 
 /// Expands folders into the notes they contain, sorted, skipping hidden folders.
@@ -47,13 +45,16 @@ fn collect(paths: &[PathBuf], skipped: &mut usize) -> Vec<Target> {
         if path.as_os_str() == "-" {
             targets.push(Target::Stdin);
         } else if path.is_dir() {
-            let (notes, others) = input::notes_under(path);
-            targets.extend(notes.into_iter().map(|p| Target::File(p, true)));
+            let (found, others) = input::notes_under(path);
+            targets.extend(found.into_iter().map(|f| match f {
+                input::Found::Note(p) => Target::File(p, true),
+                input::Found::Problem(p, why) => Target::Problem(p, why),
+            }));
             *skipped += others;
         } else if input::is_note(path) {
             targets.push(Target::File(path.clone(), false));
         } else {
-            eprintln!("cofnod: {}: skipped (cofnod checks .txt and .md files)", path.display());
+            eprintln!("cofnod: {}: skipped (cofnod checks .txt and .md files)", safe_text::path(path));
             *skipped += 1;
         }
     }
@@ -66,6 +67,8 @@ struct Configured {
     ignore: config::IgnoreGlobs,
     /// `[models] use` of the configuration, if it says.
     models: Option<ModelUse>,
+    /// The largest note this configuration checks.
+    max_note_bytes: u64,
 }
 
 /// Engines by configuration file, built once each.
@@ -74,6 +77,8 @@ struct Engines {
     fixed: Option<Arc<Configured>>,
     by_config: HashMap<Option<PathBuf>, Arc<Configured>>,
     config_of_dir: HashMap<PathBuf, Option<PathBuf>>,
+    /// `--max-file-size`, which wins over `[files] max_size_mb`.
+    max_note_bytes: Option<u64>,
 }
 
 impl Engines {
@@ -81,7 +86,8 @@ impl Engines {
         let mut sources = config::read_rule_files(&config.rule_files).map_err(|e| e.to_string())?;
         sources.extend(self.extra.iter().map(|s| crate::rulebook::RuleSource { name: s.name.clone(), text: s.text.clone() }));
         let engine = Engine::with_rules(&sources, config.settings.clone()).map_err(|e| e.to_string())?;
-        Ok(Configured { engine, ignore: config.ignore.clone(), models: config.models })
+        let max_note_bytes = self.max_note_bytes.or(config.max_note_bytes).unwrap_or(input::DEFAULT_MAX_NOTE_BYTES);
+        Ok(Configured { engine, ignore: config.ignore.clone(), models: config.models, max_note_bytes })
     }
 
     fn for_dir(&mut self, dir: &Path) -> Arc<Configured> {
@@ -105,55 +111,71 @@ impl Engines {
     }
 }
 
-fn check_one(target: &Target, engine: &Engine, models: Option<&Models>, with_lines: bool) -> FileReport {
-    let decoded = match target {
-        Target::Stdin => {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|e| InputError::Unreadable(e.kind().to_string()))
-                .and_then(|_| input::decode(&bytes))
+fn check_one(target: &Target, configured: &Configured, models: Option<&Models>, for_text: bool) -> FileReport {
+    let limit = configured.max_note_bytes;
+    let (mut report, decoded) = match target {
+        Target::Stdin => (FileReport::new(Path::new("-")), input::read_stdin(limit)),
+        Target::File(path, _) => (FileReport::new(path), input::read(path, limit)),
+        Target::Problem(path, why) => {
+            let mut report = FileReport::new(path);
+            report.error = Some(why.clone());
+            return report;
         }
-        Target::File(path, _) => input::read(path),
     };
-    let path = target.display();
     match decoded {
-        Err(e) => FileReport { path, language: "unknown", encoding: None, error: Some(e.to_string()), findings: Vec::new() },
+        Err(InputError::Empty) => report.empty = true,
+        Err(e) => report.error = Some(e.to_string()),
         Ok(d) => {
             let analysis = match models {
-                Some(models) => engine.analyse_with_models(&d.text, models),
-                None => engine.analyse(&d.text),
+                Some(models) => configured.engine.analyse_with_models(&d.text, models),
+                None => configured.engine.analyse(&d.text),
             };
             let index = LineIndex::new(&d.text);
-            let findings = analysis.findings.into_iter().map(|f| ReportedFinding::new(f, &d.text, &index, with_lines)).collect();
-            FileReport { path, language: analysis.language.code(), encoding: Some(d.encoding), error: None, findings }
+            report.findings = analysis.findings.into_iter().map(|f| ReportedFinding::new(f, &d.text, &index, for_text)).collect();
+            report.language = analysis.language.code();
+            report.encoding = Some(d.encoding);
         }
     }
+    report
 }
 
-/// Files analysed in parallel per batch, then written in order.
-const BATCH: usize = 64;
+/// Files analysed ahead of the next one to be written, per worker: enough to keep
+/// every core busy past a slow file, few enough to bound memory.
+const AHEAD_PER_WORKER: usize = 4;
+
+/// Where the workers are: the next job to take, and how many reports are written.
+struct Progress {
+    next: usize,
+    written: usize,
+    stop: bool,
+}
 
 pub fn run(opts: Options) -> i32 {
     let missing: Vec<&PathBuf> = opts.paths.iter().filter(|p| p.as_os_str() != "-" && std::fs::symlink_metadata(p).is_err()).collect();
     if !missing.is_empty() {
         for p in missing {
-            eprintln!("cofnod: {}: no such file or folder", p.display());
+            eprintln!("cofnod: {}: no such file or folder", safe_text::path(p));
         }
-        return 2;
+        return exit::USAGE;
     }
-    let extra = match config::read_rule_files(&opts.rules) {
+    if opts.max_file_size == Some(0) {
+        eprintln!("cofnod: --max-file-size must be at least 1 (megabyte)");
+        return exit::USAGE;
+    }
+    let given: Vec<RuleFile> = opts.rules.iter().cloned().map(RuleFile::given).collect();
+    let extra = match config::read_rule_files(&given) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("cofnod: {e}");
-            return 2;
+            return exit::USAGE;
         }
     };
-    let mut engines = Engines { extra, fixed: None, by_config: HashMap::new(), config_of_dir: HashMap::new() };
+    let max_note_bytes = opts.max_file_size.map(|mb| mb.saturating_mul(input::MB));
+    let mut engines = Engines { extra, fixed: None, by_config: HashMap::new(), config_of_dir: HashMap::new(), max_note_bytes };
     // A broken --rules file is the user's explicit choice: stop, naming it.
     if let Err(e) = engines.build(&Config::default()) {
         eprintln!("cofnod: {e}");
-        return 2;
+        return exit::USAGE;
     }
     // Explicit choices fail loudly; a discovered cofnod.toml only warns.
     let fixed = if opts.no_config {
@@ -165,7 +187,7 @@ pub fn run(opts: Options) -> i32 {
         Some(Ok(engine)) => engines.fixed = Some(Arc::new(engine)),
         Some(Err(e)) => {
             eprintln!("cofnod: {e}");
-            return 2;
+            return exit::USAGE;
         }
         None => {}
     }
@@ -177,12 +199,14 @@ pub fn run(opts: Options) -> i32 {
     for t in targets {
         let dir = match &t {
             Target::Stdin => cwd.clone(),
-            Target::File(p, _) => p.parent().filter(|d| !d.as_os_str().is_empty()).map_or(cwd.clone(), |d| cwd.join(d)),
+            Target::File(p, _) | Target::Problem(p, _) => {
+                p.parent().filter(|d| !d.as_os_str().is_empty()).map_or(cwd.clone(), |d| cwd.join(d))
+            }
         };
         let configured = engines.for_dir(&dir);
         // `[files] ignore` leaves out files found in folders; a file named on the
         // command line is always checked.
-        if let Target::File(p, true) = &t {
+        if let Target::File(p, true) | Target::Problem(p, _) = &t {
             if configured.ignore.is_ignored(&cwd.join(p)) {
                 skipped += 1;
                 continue;
@@ -219,7 +243,7 @@ pub fn run(opts: Options) -> i32 {
             .as_ref()
     };
 
-    let mut reporter: Box<dyn Reporter> = match opts.format {
+    let reporter: Box<dyn Reporter> = match opts.format {
         Format::Text => {
             let colour = anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
             Box::new(Text { colour })
@@ -228,30 +252,84 @@ pub fn run(opts: Options) -> i32 {
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut summary = Summary { skipped, ..Summary::default() };
-    for batch in jobs.chunks(BATCH) {
-        let rendered: Vec<(FileReport, Vec<u8>)> = batch
-            .par_iter()
-            .map(|(t, e)| {
-                let report = check_one(t, &e.engine, models_for(e), opts.format == Format::Text);
+    let for_text = opts.format == Format::Text;
+
+    // Workers take jobs in order, no further than `ahead` past the next report to be
+    // written; the main thread writes each report as soon as its turn comes.
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).min(jobs.len().max(1));
+    let ahead = workers * AHEAD_PER_WORKER;
+    let progress = Mutex::new(Progress { next: 0, written: 0, stop: false });
+    let turn = Condvar::new();
+    let mut write_error: Option<std::io::Error> = None;
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::channel::<(usize, FileReport, Vec<u8>)>();
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (jobs, progress, turn, reporter, models_for) = (&jobs, &progress, &turn, &reporter, &models_for);
+            scope.spawn(move || loop {
+                let i = {
+                    let mut p = progress.lock().unwrap_or_else(|e| e.into_inner());
+                    while !p.stop && p.next < jobs.len() && p.next >= p.written + ahead {
+                        p = turn.wait(p).unwrap_or_else(|e| e.into_inner());
+                    }
+                    if p.stop || p.next >= jobs.len() {
+                        return;
+                    }
+                    p.next += 1;
+                    p.next - 1
+                };
+                let (target, configured) = &jobs[i];
+                let report = check_one(target, configured, models_for(configured), for_text);
                 let bytes = reporter.render(&report);
-                (report, bytes)
-            })
-            .collect();
-        for (report, bytes) in &rendered {
-            summary.add(report);
-            if report.error.is_some() && opts.format == Format::Json {
-                eprintln!("cofnod: {}: {}", report.path, report.error.as_deref().unwrap_or_default());
-            }
-            if reporter.begin_file(&mut out).and_then(|_| out.write_all(bytes)).is_err() {
-                return 1; // The reader went away (a closed pipe); stop quietly.
+                if tx.send((i, report, bytes)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(tx);
+        let mut pending: BTreeMap<usize, (FileReport, Vec<u8>)> = BTreeMap::new();
+        let mut next_to_write = 0;
+        for (i, report, bytes) in rx {
+            pending.insert(i, (report, bytes));
+            while let Some((report, bytes)) = pending.remove(&next_to_write) {
+                summary.add(&report);
+                if report.error.is_some() && opts.format == Format::Json {
+                    eprintln!("cofnod: {}: {}", safe_text::for_terminal(&report.path), report.error.as_deref().unwrap_or_default());
+                }
+                let written = reporter.begin_file(&mut out).and_then(|_| out.write_all(&bytes)).and_then(|_| out.flush());
+                next_to_write += 1;
+                let mut p = progress.lock().unwrap_or_else(|e| e.into_inner());
+                p.written = next_to_write;
+                if let Err(e) = written {
+                    p.stop = true;
+                    write_error = Some(e);
+                }
+                drop(p);
+                turn.notify_all();
+                if write_error.is_some() {
+                    return;
+                }
             }
         }
+    });
+    if write_error.is_none() {
+        if let Err(e) = reporter.finish(&mut out, &summary).and_then(|_| out.flush()) {
+            write_error = Some(e);
+        }
     }
-    let _ = reporter.finish(&mut out, &summary);
-    let _ = out.flush();
-    if summary.findings > 0 {
-        1
+    if let Some(e) = write_error {
+        // A reader that went away (`| head`) chose to stop; anything else is a report
+        // lost, which must not pass for a clean run.
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("cofnod: could not write the report: {e}");
+        }
+        return exit::WRITE;
+    }
+    if summary.errors > 0 {
+        exit::UNCHECKED
+    } else if summary.findings > 0 {
+        exit::FINDINGS
     } else {
-        0
+        exit::CLEAN
     }
 }

@@ -50,7 +50,7 @@ enum Source {
 impl Source {
     fn label(&self) -> String {
         match self {
-            Source::File(p) => p.display().to_string(),
+            Source::File(p) => crate::safe_text::path(p),
             Source::Stdin => "-".to_string(),
             Source::Text { label, .. } => label.clone(),
         }
@@ -59,14 +59,11 @@ impl Source {
     /// The text, or a problem that names where it came from.
     fn read(&self) -> Result<String, String> {
         let decoded: Result<Decoded, InputError> = match self {
-            Source::File(path) if !path.exists() => return Err(format!("{}: no such file", path.display())),
-            Source::File(path) => input::read(path),
-            Source::Stdin => {
-                let mut bytes = Vec::new();
-                std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
-                    .map_err(|e| InputError::Unreadable(e.kind().to_string()))
-                    .and_then(|_| input::decode(&bytes))
+            Source::File(path) if std::fs::symlink_metadata(path).is_err() => {
+                return Err(format!("{}: no such file", crate::safe_text::path(path)))
             }
+            Source::File(path) => input::read(path, input::DEFAULT_MAX_NOTE_BYTES),
+            Source::Stdin => input::read_stdin(input::DEFAULT_MAX_NOTE_BYTES),
             Source::Text { text, .. } => input::decode(text.as_bytes()),
         };
         decoded.map(|d| d.text).map_err(|e| format!("{}: {e}", self.label()))
@@ -82,7 +79,7 @@ struct Planned {
 
 /// Pairs `NAME.before.txt` with `NAME.after.txt` in a folder (not its subfolders).
 fn plan_folder(dir: &Path) -> Result<Vec<Planned>, String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: could not read the folder: {}", dir.display(), e.kind()))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: could not read the folder: {}", crate::safe_text::path(dir), e.kind()))?;
     let mut by_name: BTreeMap<String, (Option<PathBuf>, Option<PathBuf>)> = BTreeMap::new();
     let mut others = 0;
     for entry in entries.filter_map(Result::ok) {
@@ -91,22 +88,21 @@ fn plan_folder(dir: &Path) -> Result<Vec<Planned>, String> {
         if file.starts_with('.') || path.is_dir() {
             continue;
         }
-        let lower = file.to_lowercase();
-        if let Some(name) = lower.strip_suffix(".before.txt") {
-            by_name.entry(file[..name.len()].to_string()).or_default().0 = Some(path);
-        } else if let Some(name) = lower.strip_suffix(".after.txt") {
-            by_name.entry(file[..name.len()].to_string()).or_default().1 = Some(path);
+        if let Some(name) = strip_suffix_ignoring_case(&file, ".before.txt") {
+            by_name.entry(crate::safe_text::for_terminal(name).into_owned()).or_default().0 = Some(path);
+        } else if let Some(name) = strip_suffix_ignoring_case(&file, ".after.txt") {
+            by_name.entry(crate::safe_text::for_terminal(name).into_owned()).or_default().1 = Some(path);
         } else {
             others += 1;
         }
     }
     if others > 0 {
-        eprintln!("cofnod: {}: passed over {others} file(s) not named NAME.before.txt or NAME.after.txt", dir.display());
+        eprintln!("cofnod: {}: passed over {others} file(s) not named NAME.before.txt or NAME.after.txt", crate::safe_text::path(dir));
     }
     if by_name.is_empty() {
-        return Err(format!("{}: no pairs found (expected files named NAME.before.txt and NAME.after.txt)", dir.display()));
+        return Err(format!("{}: no pairs found (expected files named NAME.before.txt and NAME.after.txt)", crate::safe_text::path(dir)));
     }
-    let missing = |have: &Path, want: &str| format!("{}: no matching {want} to compare it with", have.display());
+    let missing = |have: &Path, want: &str| format!("{}: no matching {want} to compare it with", crate::safe_text::path(have));
     Ok(by_name
         .into_iter()
         .map(|(name, (before, after))| {
@@ -130,19 +126,20 @@ fn plan_folder(dir: &Path) -> Result<Vec<Planned>, String> {
 /// Reads a CSV whose header has `before` and `after` columns (or `cyn` and `ar ôl`),
 /// and optionally `participant` or `name` (`cyfranogwr`, `enw`).
 fn plan_csv(path: &Path) -> Result<Vec<Planned>, String> {
-    let text = input::read(path).map_err(|e| format!("{}: {e}", path.display()))?.text;
+    let name = crate::safe_text::path(path);
+    let text = input::read(path, input::DEFAULT_MAX_NOTE_BYTES).map_err(|e| format!("{name}: {e}"))?.text;
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|e| format!("{}: not a readable CSV: {e}", path.display()))?.clone();
+    let headers = reader.headers().map_err(|e| format!("{name}: not a readable CSV: {e}"))?.clone();
     let column = |names: &[&str]| headers.iter().position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)));
     let (Some(before), Some(after)) = (column(&["before", "cyn"]), column(&["after", "ar ôl", "ar ol"])) else {
-        return Err(format!("{}: the header needs a \"before\" and an \"after\" column", path.display()));
+        return Err(format!("{name}: the header needs a \"before\" and an \"after\" column"));
     };
     let name_col = column(&["participant", "name", "cyfranogwr", "enw"]);
     let mut planned = Vec::new();
     for (i, record) in reader.records().enumerate() {
         // Row numbers as a spreadsheet shows them: the header is row 1.
         let row = i + 2;
-        let where_ = format!("{}, row {row}", path.display());
+        let where_ = format!("{name}, row {row}");
         let record = match record {
             Ok(r) => r,
             Err(e) => {
@@ -151,7 +148,11 @@ fn plan_csv(path: &Path) -> Result<Vec<Planned>, String> {
                 continue;
             }
         };
-        let name = name_col.and_then(|c| record.get(c)).map(str::trim).filter(|n| !n.is_empty()).map_or_else(|| format!("row {row}"), str::to_string);
+        let name = name_col
+            .and_then(|c| record.get(c))
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map_or_else(|| format!("row {row}"), |n| crate::safe_text::for_terminal(n).into_owned());
         let cell = |c: usize, which: &str| match record.get(c) {
             Some(t) => Ok(Source::Text { label: format!("{where_}, {which}"), text: t.to_string() }),
             None => Err(format!("{where_}: no \"{which}\" field")),
@@ -159,7 +160,7 @@ fn plan_csv(path: &Path) -> Result<Vec<Planned>, String> {
         planned.push(Planned { name, before: cell(before, "before"), after: cell(after, "after") });
     }
     if planned.is_empty() {
-        return Err(format!("{}: no rows under the header", path.display()));
+        return Err(format!("{name}: no rows under the header"));
     }
     Ok(planned)
 }
@@ -190,13 +191,15 @@ fn plan_single(opts: &mut Options) -> Result<Planned, String> {
 /// "carys-bevan" for `carys-bevan.before.txt`; else the file's stem.
 fn pair_name(path: &Path) -> String {
     let file = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    let lower = file.to_lowercase();
-    for suffix in [".before.txt", ".after.txt", ".txt", ".md"] {
-        if lower.ends_with(suffix) {
-            return file[..file.len() - suffix.len()].to_string();
-        }
-    }
-    file.to_string()
+    let name = [".before.txt", ".after.txt", ".txt", ".md"].iter().find_map(|s| strip_suffix_ignoring_case(file, s)).unwrap_or(file);
+    crate::safe_text::for_terminal(name).into_owned()
+}
+
+/// `file` without an ASCII `suffix` it ends with, in any case ("A.Before.TXT").
+/// (Lowercasing the whole name first would change the length of some letters.)
+fn strip_suffix_ignoring_case<'a>(file: &'a str, suffix: &str) -> Option<&'a str> {
+    let cut = file.len().checked_sub(suffix.len())?;
+    (file.is_char_boundary(cut) && file[cut..].eq_ignore_ascii_case(suffix)).then(|| &file[..cut])
 }
 
 /// The models, unless `--models off`. Compare ignores cofnod.toml: a workshop's
@@ -223,7 +226,7 @@ pub fn run(mut opts: Options) -> i32 {
     let planned = match opts.pairs.clone() {
         Some(path) if path.is_dir() => plan_folder(&path),
         Some(path) if path.exists() => plan_csv(&path),
-        Some(path) => Err(format!("{}: no such folder or CSV file", path.display())),
+        Some(path) => Err(format!("{}: no such folder or CSV file", crate::safe_text::path(&path))),
         None => plan_single(&mut opts).map(|p| vec![p]),
     };
     let planned = match planned {
@@ -296,7 +299,8 @@ pub fn run(mut opts: Options) -> i32 {
     }
     let class = (group || pairs.len() > 1).then(|| class_summary(&pairs));
     let report = match opts.format {
-        CompareFormat::Text => text::render(&pairs, class.as_ref(), &labels),
+        // Names and sentences come from the drafts: nothing in them may drive the terminal.
+        CompareFormat::Text => crate::safe_text::lines_for_terminal(&text::render(&pairs, class.as_ref(), &labels)).into_owned(),
         CompareFormat::Json => json::render(&pairs, class.as_ref(), &labels),
         CompareFormat::Html => html::render(&pairs, class.as_ref(), &labels),
     };
@@ -304,12 +308,14 @@ pub fn run(mut opts: Options) -> i32 {
         Some(path) => write_report(path, &report, &inputs),
         None => {
             let mut out = std::io::stdout().lock();
-            out.write_all(report.as_bytes()).and_then(|_| out.flush()).map_err(|e| format!("could not write the report: {}", e.kind()))
+            out.write_all(report.as_bytes())
+                .and_then(|_| out.flush())
+                .map_err(|e| (super::exit::WRITE, format!("could not write the report: {}", e.kind())))
         }
     };
-    if let Err(problem) = written {
+    if let Err((code, problem)) = written {
         eprintln!("cofnod: {problem}");
-        return 2;
+        return code;
     }
     let failed = pairs.iter().filter(|p| p.result.is_err()).count();
     match (failed, group) {
@@ -319,12 +325,14 @@ pub fn run(mut opts: Options) -> i32 {
     }
 }
 
-/// Writes the report, refusing to overwrite one of the drafts.
-fn write_report(path: &Path, report: &str, inputs: &[PathBuf]) -> Result<(), String> {
+/// Writes the report, refusing (a usage error) to overwrite one of the drafts; a
+/// failure to write is `exit::WRITE`.
+fn write_report(path: &Path, report: &str, inputs: &[PathBuf]) -> Result<(), (i32, String)> {
+    let name = crate::safe_text::path(path);
     if let Ok(out) = std::fs::canonicalize(path) {
         if inputs.iter().any(|i| std::fs::canonicalize(i).is_ok_and(|i| i == out)) {
-            return Err(format!("{}: is one of the drafts; the report will not overwrite it (choose another --out)", path.display()));
+            return Err((2, format!("{name}: is one of the drafts; the report will not overwrite it (choose another --out)")));
         }
     }
-    std::fs::write(path, report).map_err(|e| format!("{}: could not write the report: {}", path.display(), e.kind()))
+    std::fs::write(path, report).map_err(|e| (super::exit::WRITE, format!("{name}: could not write the report: {}", e.kind())))
 }

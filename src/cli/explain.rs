@@ -13,7 +13,7 @@ pub fn run(id: &str, lang: LangArg) -> i32 {
     let book = RuleBook::embedded();
     match render(&book, id, lang) {
         Some(text) => {
-            print!("{text}");
+            say_raw!("{text}");
             0
         }
         None => {

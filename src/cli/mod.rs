@@ -1,5 +1,16 @@
 //! The command line: `cofnod check`, `cofnod compare`, `cofnod explain`, `cofnod corpus`, …
 
+/// `println!` for the commands: a write that fails (a full disk, a closed pipe) is
+/// remembered instead of panicking, and the command exits with `exit::WRITE`.
+macro_rules! say {
+    ($($arg:tt)*) => { $crate::cli::write_out(format_args!($($arg)*), true) };
+}
+
+/// `print!`, likewise.
+macro_rules! say_raw {
+    ($($arg:tt)*) => { $crate::cli::write_out(format_args!($($arg)*), false) };
+}
+
 mod check;
 mod compare;
 mod explain;
@@ -19,6 +30,22 @@ struct Cli {
     command: Command,
 }
 
+/// Exit codes of `cofnod check` (README, "Exit codes").
+pub mod exit {
+    /// Every file checked; no findings.
+    pub const CLEAN: i32 = 0;
+    /// Every file checked; some findings.
+    pub const FINDINGS: i32 = 1;
+    /// A usage error, a path that does not exist, a bad `--rules` or `--config`:
+    /// nothing was checked.
+    pub const USAGE: i32 = 2;
+    /// Some files could not be checked (binary, unreadable, too large, not a regular
+    /// file, an unreadable folder); the others were, and are reported.
+    pub const UNCHECKED: i32 = 3;
+    /// The report could not be written (a full disk, a closed pipe).
+    pub const WRITE: i32 = 4;
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,
@@ -34,6 +61,7 @@ pub enum LangArg {
 #[derive(Subcommand)]
 enum Command {
     /// Check notes: files and folders (.txt and .md, recursively), or - for standard input.
+    #[command(after_help = "Exit status: 0 every file checked and no findings; 1 findings; 2 a usage error or a path that does not exist (nothing checked); 3 some files could not be checked (the rest are reported); 4 the report could not be written.")]
     Check {
         /// Files, folders, or - for standard input.
         #[arg(required = true)]
@@ -57,6 +85,10 @@ enum Command {
         /// The models directory (default: COFNOD_MODELS_DIR, `[models] dir`, else the data folder).
         #[arg(long, value_name = "DIR")]
         models_dir: Option<PathBuf>,
+        /// The largest note to check, in megabytes (default 20, or `[files] max_size_mb`);
+        /// a larger one is reported as an error and the run goes on.
+        #[arg(long, value_name = "MB", env = "COFNOD_MAX_FILE_SIZE")]
+        max_file_size: Option<u64>,
     },
     /// Compare a draft with its rewrite: what was resolved, what is still there,
     /// what is new, and the recording measures before and after. For training.
@@ -187,8 +219,40 @@ enum Command {
     },
 }
 
+static WRITE_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Writes to standard output; a failure is said once (unless the reader went away)
+/// and turns the exit code into `exit::WRITE`.
+pub(crate) fn write_out(args: std::fmt::Arguments, newline: bool) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let written = out.write_fmt(args).and_then(|_| if newline { out.write_all(b"\n") } else { Ok(()) });
+    if let Err(e) = written {
+        failed_to_write(&e);
+    }
+}
+
+fn failed_to_write(e: &std::io::Error) {
+    if !WRITE_FAILED.swap(true, std::sync::atomic::Ordering::SeqCst) && e.kind() != std::io::ErrorKind::BrokenPipe {
+        eprintln!("cofnod: could not write the output: {e}");
+    }
+}
+
 /// Runs the command line and returns the process exit code.
 pub fn run() -> i32 {
+    let code = run_command();
+    use std::io::Write;
+    if let Err(e) = std::io::stdout().flush() {
+        failed_to_write(&e);
+    }
+    if WRITE_FAILED.load(std::sync::atomic::Ordering::SeqCst) {
+        exit::WRITE
+    } else {
+        code
+    }
+}
+
+fn run_command() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -198,8 +262,8 @@ pub fn run() -> i32 {
         }
     };
     match cli.command {
-        Command::Check { paths, format, rules, config, no_config, models, models_dir } => {
-            check::run(check::Options { paths, format, rules, config, no_config, models, models_dir })
+        Command::Check { paths, format, rules, config, no_config, models, models_dir, max_file_size } => {
+            check::run(check::Options { paths, format, rules, config, no_config, models, models_dir, max_file_size })
         }
         Command::Compare { files, before_text, after_text, pairs, format, lang, anonymise, out, models, models_dir } => {
             compare::run(compare::Options { files, before_text, after_text, pairs, format, lang, anonymise, out, models, models_dir })
@@ -236,18 +300,18 @@ fn outcomes(outcome: Option<String>, evaluate: Option<PathBuf>, models_dir: Opti
         let models = crate::models::Models::load(&crate::models::store::models_dir(models_dir, None)).map_err(|e| e.to_string())?;
         if let Some(file) = evaluate {
             let tsv = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-            println!("lang    n  top-1  top-1 (or also)  top-3  top-3 (or also)");
+            say!("lang    n  top-1  top-1 (or also)  top-3  top-3 (or also)");
             for (lang, c) in crate::models::outcomes::evaluate(&models, &tsv)? {
                 let pct = |k: usize| 100.0 * k as f64 / c[0].max(1) as f64;
-                println!("{lang:<4} {:>4}  {:>4.0}%  {:>14.0}%  {:>4.0}%  {:>14.0}%", c[0], pct(c[1]), pct(c[2]), pct(c[3]), pct(c[4]));
+                say!("{lang:<4} {:>4}  {:>4.0}%  {:>14.0}%  {:>4.0}%  {:>14.0}%", c[0], pct(c[1]), pct(c[2]), pct(c[3]), pct(c[4]));
             }
             return Ok(());
         }
         let outcome = outcome.unwrap_or_default();
         let ranked = crate::models::outcomes::suggest(&models, &outcome).ok_or("the outcome prototypes are missing or stale: run `cofnod train`")?;
-        println!("Closest national well-being outcomes (choose with the person):");
+        say!("Closest national well-being outcomes (choose with the person):");
         for s in ranked {
-            println!("  {:.2}  {}  {} ({})", s.score, s.id, s.statement, s.domain_cy);
+            say!("  {:.2}  {}  {} ({})", s.score, s.id, s.statement, s.domain_cy);
         }
         Ok(())
     })();
@@ -264,8 +328,8 @@ fn train(corpus: &Path, out: &Path, models_dir: Option<&Path>) -> i32 {
         let prototypes = crate::models::outcomes::build_prototypes(&models)?;
         let path = out.join("outcomes").join("prototypes.safetensors");
         std::fs::write(&path, prototypes).map_err(|e| format!("{}: {e}", path.display()))?;
-        print!("{}", trained.report);
-        println!("wrote {0}/heads.safetensors, {0}/heads.toml and {0}/outcomes/prototypes.safetensors; rebuild cofnod to embed them", out.display());
+        say_raw!("{}", trained.report);
+        say!("wrote {0}/heads.safetensors, {0}/heads.toml and {0}/outcomes/prototypes.safetensors; rebuild cofnod to embed them", out.display());
         Ok(())
     })();
     exit_code(result)
@@ -274,7 +338,8 @@ fn train(corpus: &Path, out: &Path, models_dir: Option<&Path>) -> i32 {
 fn corpus(dir: &Path, rules: &[PathBuf], misses: bool, models: crate::models::ModelUse, models_dir: Option<&Path>) -> i32 {
     let result = (|| -> Result<(), String> {
         let cases = crate::corpus::load(dir)?;
-        let sources = crate::config::read_rule_files(rules).map_err(|e| e.to_string())?;
+        let files: Vec<crate::config::RuleFile> = rules.iter().cloned().map(crate::config::RuleFile::given).collect();
+        let sources = crate::config::read_rule_files(&files).map_err(|e| e.to_string())?;
         let engine = crate::Engine::with_rules(&sources, Default::default()).map_err(|e| e.to_string())?;
         let report = match models {
             crate::models::ModelUse::Off => crate::corpus::evaluate(&engine, &cases),
@@ -284,9 +349,9 @@ fn corpus(dir: &Path, rules: &[PathBuf], misses: bool, models: crate::models::Mo
                 crate::corpus::evaluate_with_models(&engine, &models, &cases)
             }
         };
-        print!("{}", report.table());
+        say_raw!("{}", report.table());
         if misses {
-            print!("{}", report.misses_text(&cases));
+            say_raw!("{}", report.misses_text(&cases));
         }
         Ok(())
     })();

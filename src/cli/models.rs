@@ -44,7 +44,7 @@ pub fn run(command: ModelsCommand, dir: &Path) -> i32 {
             let mut code = 0;
             for spec in specs {
                 match store::install(&spec, dir, &source, &mut |msg| eprintln!("cofnod: {msg}")) {
-                    Ok(path) => println!("installed {} ({}) at {}", spec.name, spec.licence, path.display()),
+                    Ok(path) => say!("installed {} ({}) at {}", spec.name, spec.licence, path.display()),
                     Err(e) => {
                         eprintln!("cofnod: {}: {e}", spec.name);
                         code = 1;
@@ -54,14 +54,14 @@ pub fn run(command: ModelsCommand, dir: &Path) -> i32 {
             code
         }
         ModelsCommand::List => {
-            println!("models directory: {}", dir.display());
+            say!("models directory: {}", dir.display());
             for spec in store::manifest() {
                 let state = match store::installed(&spec, dir) {
                     Installed::Yes { bytes } => format!("installed ({:.1} MB)", bytes as f64 / 1e6),
                     Installed::No => "not installed".to_string(),
                 };
-                println!("{:<10} {:<16} {}", spec.name, state, spec.description);
-                println!("{:<10} from {}=={}; licence: {}", "", spec.package, spec.version, spec.licence);
+                say!("{:<10} {:<16} {}", spec.name, state, spec.description);
+                say!("{:<10} from {}=={}; licence: {}", "", spec.package, spec.version, spec.licence);
             }
             0
         }
@@ -69,13 +69,13 @@ pub fn run(command: ModelsCommand, dir: &Path) -> i32 {
             let mut code = 0;
             for spec in store::manifest() {
                 if store::installed(&spec, dir) == Installed::No {
-                    println!("{:<10} not installed", spec.name);
+                    say!("{:<10} not installed", spec.name);
                     continue;
                 }
                 match store::read_verified(&spec, dir) {
-                    Ok(_) => println!("{:<10} ok (SHA-256 matches)", spec.name),
+                    Ok(_) => say!("{:<10} ok (SHA-256 matches)", spec.name),
                     Err(e) => {
-                        println!("{:<10} FAILED: {e}", spec.name);
+                        say!("{:<10} FAILED: {e}", spec.name);
                         code = 1;
                     }
                 }
@@ -90,8 +90,8 @@ pub fn run(command: ModelsCommand, dir: &Path) -> i32 {
             let mut code = 0;
             for spec in specs {
                 match store::remove(&spec, dir) {
-                    Ok(true) => println!("removed {}", spec.name),
-                    Ok(false) => println!("{} was not installed", spec.name),
+                    Ok(true) => say!("removed {}", spec.name),
+                    Ok(false) => say!("{} was not installed", spec.name),
                     Err(e) => {
                         eprintln!("cofnod: {e}");
                         code = 1;

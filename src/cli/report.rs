@@ -22,23 +22,89 @@ pub struct ReportedFinding {
     pub end: Position,
     pub excerpt: String,
     pub suggestions: Vec<Suggestion>,
-    /// The line the finding starts on, for the text view.
+    /// The stretch of the finding's line the text view shows.
     #[serde(skip)]
-    line_text: String,
+    shown: Option<Shown>,
+}
+
+/// A window of a line around a finding: a whole line when it is short, else some
+/// words either side (a note on one long line must not print its whole line for
+/// every finding).
+struct Shown {
+    before: String,
+    target: String,
+    after: String,
+}
+
+/// Lines up to this many characters are shown whole.
+const WHOLE_LINE_CHARS: usize = 120;
+/// Otherwise, this many characters either side of the finding...
+const CONTEXT_CHARS: usize = 50;
+/// ...and at most this many of the finding itself.
+const TARGET_CHARS: usize = 80;
+
+/// Up to `n` characters of `s` from its end (`from_end`) or start, and whether some
+/// were left out.
+fn take_chars(s: &str, n: usize, from_end: bool) -> (&str, bool) {
+    let cut = if from_end { s.char_indices().rev().nth(n.saturating_sub(1)).map(|(i, _)| i) } else { s.char_indices().nth(n).map(|(i, _)| i) };
+    match (cut, from_end) {
+        (Some(i), true) if i > 0 => (&s[i..], true),
+        (Some(i), false) => (&s[..i], true),
+        _ => (s, false),
+    }
+}
+
+impl Shown {
+    fn new(text: &str, index: &LineIndex, start: &Position, f: &Finding) -> Shown {
+        let line = index.line_range(start.line);
+        let target_end = f.end.min(line.end).max(f.start);
+        let (before, target, after) = (&text[line.start..f.start], &text[f.start..target_end], &text[target_end..line.end]);
+        // Cheap bounds first: a long line is never counted whole.
+        let short = line.len() <= WHOLE_LINE_CHARS * 4 && text[line.clone()].chars().count() <= WHOLE_LINE_CHARS;
+        let (before, target, after) = if short {
+            (before.to_string(), target.to_string(), after.to_string())
+        } else {
+            // A character is at most 4 bytes: look at no more bytes than that allows.
+            let (b, cut_b) = take_chars(&before[ceil_boundary(before, before.len().saturating_sub(CONTEXT_CHARS * 4))..], CONTEXT_CHARS, true);
+            let (t, cut_t) = take_chars(&target[..floor_boundary(target, TARGET_CHARS * 4 + 4)], TARGET_CHARS, false);
+            let (a, cut_a) = take_chars(&after[..floor_boundary(after, CONTEXT_CHARS * 4 + 4)], CONTEXT_CHARS, false);
+            let cut_b = cut_b || b.len() < before.len();
+            let cut_a = cut_a || a.len() < after.len();
+            (
+                format!("{}{b}", if cut_b { "…" } else { "" }),
+                format!("{t}{}", if cut_t { "…" } else { "" }),
+                format!("{a}{}", if cut_a { "…" } else { "" }),
+            )
+        };
+        let safe = |s: &str| crate::safe_text::for_terminal(s).into_owned();
+        Shown { before: safe(&before), target: safe(&target), after: safe(&after) }
+    }
+}
+
+/// The character boundary of `s` at or before byte `at`.
+fn floor_boundary(s: &str, mut at: usize) -> usize {
+    at = at.min(s.len());
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The character boundary of `s` at or after byte `at`.
+fn ceil_boundary(s: &str, mut at: usize) -> usize {
+    while at < s.len() && !s.is_char_boundary(at) {
+        at += 1;
+    }
+    at.min(s.len())
 }
 
 impl ReportedFinding {
-    /// `with_line`: keep the finding's line for the text view (JSON does not need it).
-    pub fn new(f: Finding, text: &str, index: &LineIndex, with_line: bool) -> Self {
+    /// `for_text`: keep what the text view shows of the finding's line (JSON does not
+    /// need it).
+    pub fn new(f: Finding, text: &str, index: &LineIndex, for_text: bool) -> Self {
         let start = index.position(f.start);
         let end = index.position(f.end);
-        let line_text = if with_line {
-            let line_start = text[..f.start].rfind('\n').map_or(0, |i| i + 1);
-            let line_end = text[f.start..].find('\n').map_or(text.len(), |i| f.start + i);
-            text[line_start..line_end].trim_end_matches('\r').to_string()
-        } else {
-            String::new()
-        };
+        let shown = for_text.then(|| Shown::new(text, index, &start, &f));
         ReportedFinding {
             category: f.category,
             rule: f.rule,
@@ -49,19 +115,51 @@ impl ReportedFinding {
             end,
             excerpt: text[f.start..f.end].to_string(),
             suggestions: f.suggestions,
-            line_text,
+            shown,
         }
     }
 }
 
 #[derive(Serialize)]
 pub struct FileReport {
+    /// The file's name as text (any bytes that are not UTF-8 shown as U+FFFD).
     pub path: String,
+    /// The file's name as bytes, when it is not valid UTF-8, so that a program can
+    /// find the file `path` names only approximately.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path_bytes: Option<Vec<u8>>,
     pub language: &'static str,
     /// How the bytes were decoded, when the file could be read.
     pub encoding: Option<&'static str>,
+    /// Why the file could not be checked.
     pub error: Option<String>,
+    /// The file was read and has no text: nothing to check, and not an error.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub empty: bool,
     pub findings: Vec<ReportedFinding>,
+}
+
+impl FileReport {
+    /// A report for `path` with nothing in it yet.
+    pub fn new(path: &std::path::Path) -> FileReport {
+        let name = path.as_os_str();
+        #[cfg(unix)]
+        let path_bytes = {
+            use std::os::unix::ffi::OsStrExt;
+            name.to_str().is_none().then(|| name.as_bytes().to_vec())
+        };
+        #[cfg(not(unix))]
+        let path_bytes = None;
+        FileReport {
+            path: path.display().to_string(),
+            path_bytes,
+            language: "unknown",
+            encoding: None,
+            error: None,
+            empty: false,
+            findings: Vec::new(),
+        }
+    }
 }
 
 #[derive(Default, Serialize)]
@@ -93,8 +191,8 @@ impl Summary {
 /// in order.
 pub trait Reporter: Sync {
     fn render(&self, file: &FileReport) -> Vec<u8>;
-    fn begin_file(&mut self, out: &mut dyn Write) -> std::io::Result<()>;
-    fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> std::io::Result<()>;
+    fn begin_file(&self, out: &mut dyn Write) -> std::io::Result<()>;
+    fn finish(&self, out: &mut dyn Write, summary: &Summary) -> std::io::Result<()>;
 }
 
 /// Text for people. `colour` is decided once (a terminal, and NO_COLOR unset), so
@@ -129,11 +227,11 @@ impl Reporter for Text {
         out
     }
 
-    fn begin_file(&mut self, _out: &mut dyn Write) -> std::io::Result<()> {
+    fn begin_file(&self, _out: &mut dyn Write) -> std::io::Result<()> {
         Ok(())
     }
 
-    fn finish(&mut self, out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
+    fn finish(&self, out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
         self.write_summary(out, s)
     }
 }
@@ -142,25 +240,34 @@ impl Text {
     fn write_file(&self, out: &mut dyn Write, file: &FileReport) -> std::io::Result<()> {
         let bold = self.style(Style::new().bold());
         let dim = self.style(Style::new().dimmed());
+        // Names, messages and suggestions are shown with control characters escaped:
+        // a note or a file name must not be able to drive the terminal.
+        let safe = crate::safe_text::for_terminal;
+        let path = safe(&file.path);
         if let Some(error) = &file.error {
             let red = self.style(AnsiColor::Red.on_default().bold());
-            return writeln!(out, "{bold}{}{bold:#}: {red}error{red:#}: {error}", file.path);
+            return writeln!(out, "{bold}{path}{bold:#}: {red}error{red:#}: {}", safe(error));
+        }
+        if file.empty {
+            return writeln!(out, "{bold}{path}{bold:#}: {dim}empty file; nothing to check{dim:#}");
         }
         for f in &file.findings {
             let sev = self.style(severity_style(f.severity));
-            writeln!(out, "{bold}{}:{}:{}{bold:#}: {sev}{}{sev:#}: {}", file.path, f.start.line, f.start.column, f.category, f.message)?;
+            writeln!(out, "{bold}{path}:{}:{}{bold:#}: {sev}{}{sev:#}: {}", f.start.line, f.start.column, f.category, safe(&f.message))?;
             let number = f.start.line.to_string();
             let pad = " ".repeat(number.len());
-            writeln!(out, "  {dim}{number} |{dim:#} {}", f.line_text)?;
-            let before = f.start.column - 1;
-            let width = if f.end.line == f.start.line { (f.end.column - f.start.column).max(1) } else { f.line_text.chars().count().saturating_sub(before).max(1) };
-            writeln!(out, "  {pad} {dim}|{dim:#} {}{sev}{}{sev:#}", " ".repeat(before), "^".repeat(width))?;
-            let replacements: Vec<String> = f.suggestions.iter().filter_map(|s| s.replacement.as_ref()).map(|r| format!("“{r}”")).collect();
+            if let Some(shown) = &f.shown {
+                writeln!(out, "  {dim}{number} |{dim:#} {}{}{}", shown.before, shown.target, shown.after)?;
+                let (before, width) = (shown.before.chars().count(), shown.target.chars().count().max(1));
+                writeln!(out, "  {pad} {dim}|{dim:#} {}{sev}{}{sev:#}", " ".repeat(before), "^".repeat(width))?;
+            }
+            let replacements: Vec<String> =
+                f.suggestions.iter().filter_map(|s| s.replacement.as_ref()).map(|r| format!("“{}”", safe(r))).collect();
             if !replacements.is_empty() {
                 writeln!(out, "  {pad} {dim}={dim:#} try: {}", replacements.join(", "))?;
             }
             for s in f.suggestions.iter().filter(|s| s.replacement.is_none()) {
-                writeln!(out, "  {pad} {dim}={dim:#} {}", s.description)?;
+                writeln!(out, "  {pad} {dim}={dim:#} {}", safe(&s.description))?;
             }
         }
         Ok(())
@@ -191,13 +298,13 @@ impl Text {
 /// its explanation in English and Welsh (principle, why it matters, a bad and a good
 /// example), once rather than in every finding.
 pub struct Json {
-    started: bool,
+    started: std::sync::atomic::AtomicBool,
     messages: crate::rulebook::Messages,
 }
 
 impl Json {
     pub fn new(messages: crate::rulebook::Messages) -> Json {
-        Json { started: false, messages }
+        Json { started: Default::default(), messages }
     }
 }
 
@@ -206,14 +313,13 @@ impl Reporter for Json {
         serde_json::to_vec(file).expect("a file report serialises")
     }
 
-    fn begin_file(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
-        out.write_all(if self.started { b"," } else { b"{\"version\":1,\"files\":[" })?;
-        self.started = true;
-        Ok(())
+    fn begin_file(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        let started = self.started.swap(true, std::sync::atomic::Ordering::Relaxed);
+        out.write_all(if started { b"," } else { b"{\"version\":1,\"files\":[" })
     }
 
-    fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> std::io::Result<()> {
-        if !self.started {
+    fn finish(&self, out: &mut dyn Write, summary: &Summary) -> std::io::Result<()> {
+        if !self.started.load(std::sync::atomic::Ordering::Relaxed) {
             out.write_all(b"{\"version\":1,\"files\":[")?;
         }
         out.write_all(b"],\"summary\":")?;

@@ -55,7 +55,7 @@ pub fn run(opts: Options) -> i32 {
         None => rewrite::rewrite(&engine, models.as_ref(), generator.as_ref(), sentence, &never),
     };
     match opts.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&result).unwrap_or_default()),
+        Format::Json => say!("{}", serde_json::to_string_pretty(&result).unwrap_or_default()),
         Format::Text => print_text(&result, opts.all),
     }
     if result.accepted().next().is_some() {
@@ -68,17 +68,17 @@ pub fn run(opts: Options) -> i32 {
 fn print_text(r: &Rewrites, all: bool) {
     let accepted: Vec<_> = r.accepted().collect();
     if accepted.is_empty() {
-        println!("No plainer version passed the checks ({} candidates tried).", r.candidates.len());
+        say!("No plainer version passed the checks ({} candidates tried).", r.candidates.len());
     }
     for c in &accepted {
-        println!("{}", c.text);
-        println!("    ({}; {} findings, was {})", c.source, c.findings, r.findings);
+        say!("{}", crate::safe_text::for_terminal(&c.text));
+        say!("    ({}; {} findings, was {})", c.source, c.findings, r.findings);
     }
     if all {
         for c in r.candidates.iter().filter(|c| !c.accepted()) {
-            println!("rejected ({}): {}", c.source, c.text);
+            say!("rejected ({}): {}", c.source, crate::safe_text::for_terminal(&c.text));
             for p in &c.problems {
-                println!("    - {p}");
+                say!("    - {}", crate::safe_text::for_terminal(p));
             }
         }
     }
@@ -92,14 +92,14 @@ fn measure(opts: &Options) -> Result<(), String> {
         let tsv = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
         let pairs = rewrite::pair_similarities(&models, &tsv)?;
         let (t, balanced, kept, caught) = rewrite::choose_threshold(&pairs);
-        println!("{} pairs; best threshold {t:.2}: balanced accuracy {balanced:.3} (keep pairs passed {kept:.3}, change pairs refused {caught:.3})", pairs.len());
-        println!("in use: {:.2}", rewrite::MEANING_KEPT);
+        say!("{} pairs; best threshold {t:.2}: balanced accuracy {balanced:.3} (keep pairs passed {kept:.3}, change pairs refused {caught:.3})", pairs.len());
+        say!("in use: {:.2}", rewrite::MEANING_KEPT);
         for lang in ["en", "cy"] {
             for keep in [true, false] {
                 let mut v: Vec<f32> = pairs.iter().filter(|p| p.0 == lang && p.1 == keep).map(|p| p.2).collect();
                 v.sort_by(f32::total_cmp);
                 if let (Some(lo), Some(hi)) = (v.first(), v.last()) {
-                    println!("{lang} {:<6} n={:<3} cosine min {lo:.3} median {:.3} max {hi:.3}", if keep { "keep" } else { "change" }, v.len(), v[v.len() / 2]);
+                    say!("{lang} {:<6} n={:<3} cosine min {lo:.3} median {:.3} max {hi:.3}", if keep { "keep" } else { "change" }, v.len(), v[v.len() / 2]);
                 }
             }
         }
@@ -121,16 +121,16 @@ fn measure(opts: &Options) -> Result<(), String> {
                 accepted += usize::from(ok);
                 if opts.all && shown < 40 {
                     shown += 1;
-                    println!("{} {}", if ok { "ACCEPTED" } else { "none    " }, r.original);
+                    say!("{} {}", if ok { "ACCEPTED" } else { "none    " }, r.original);
                     for c in &r.candidates {
-                        println!("    [{}{}] {}", c.source, if c.accepted() { ", accepted" } else { "" }, c.text);
+                        say!("    [{}{}] {}", c.source, if c.accepted() { ", accepted" } else { "" }, c.text);
                         for p in &c.problems {
-                            println!("        - {p}");
+                            say!("        - {p}");
                         }
                     }
                 }
             }
-            println!("{}: a checked rewrite for {accepted} of {tried} one-line test-split cases with plain-language findings", lang.code());
+            say!("{}: a checked rewrite for {accepted} of {tried} one-line test-split cases with plain-language findings", lang.code());
         }
     }
     Ok(())

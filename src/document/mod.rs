@@ -57,16 +57,17 @@ impl<'t> Document<'t> {
     }
 
     /// A document of only the blocks that `plan` wants (see `BlockPlan`); the
-    /// language of the whole text is still decided from every block.
-    pub fn build_planned(text: &'t str, labels: &LabelTable, detector: &LanguageDetector, plan: &mut dyn BlockPlan) -> Document<'t> {
+    /// language of the whole text is still decided from every block. `None` if the
+    /// plan called the build off (`BlockPlan::cancelled`).
+    pub fn build_planned(text: &'t str, labels: &LabelTable, detector: &LanguageDetector, plan: &mut dyn BlockPlan) -> Option<Document<'t>> {
         Document::build_planned_with(text, labels, Detection::Auto(detector), plan)
     }
 
     fn build_with(text: &'t str, labels: &LabelTable, detection: Detection) -> Document<'t> {
-        Document::build_planned_with(text, labels, detection, &mut EveryBlock)
+        Document::build_planned_with(text, labels, detection, &mut EveryBlock).expect("a plain build is never called off")
     }
 
-    fn build_planned_with(text: &'t str, labels: &LabelTable, detection: Detection, plan: &mut dyn BlockPlan) -> Document<'t> {
+    fn build_planned_with(text: &'t str, labels: &LabelTable, detection: Detection, plan: &mut dyn BlockPlan) -> Option<Document<'t>> {
         let blocks = blocks::parse_blocks(text, labels);
 
         // Stage 1: each block's sentences, words and languages, unless the plan
@@ -74,6 +75,9 @@ impl<'t> Document<'t> {
         let mut drafts: Vec<Option<BlockDraft>> = Vec::with_capacity(blocks.len());
         let mut counts = Vec::with_capacity(blocks.len());
         for (bi, block) in blocks.iter().enumerate() {
+            if plan.cancelled() {
+                return None;
+            }
             match plan.known_counts(text, bi, block) {
                 Some(c) => {
                     counts.push(c);
@@ -119,6 +123,9 @@ impl<'t> Document<'t> {
         let mut token_list = Vec::with_capacity(wanted_words + wanted_words / 8);
         let mut forms = tokens::Forms::with_capacity(wanted_words * 2, text.len() * 2);
         for (bi, block) in blocks.iter().enumerate() {
+            if plan.cancelled() {
+                return None;
+            }
             let first = sentences_out.len();
             if !wanted[bi] {
                 block_sentences.push(first..first);
@@ -165,7 +172,7 @@ impl<'t> Document<'t> {
             block_sentences.push(first..sentences_out.len());
         }
 
-        Document { text, blocks, block_sentences, sentences: sentences_out, tokens: token_list, forms, quotes, language }
+        Some(Document { text, blocks, block_sentences, sentences: sentences_out, tokens: token_list, forms, quotes, language })
     }
 
     pub fn forms(&self, token: &Token) -> impl Iterator<Item = &str> {
@@ -221,6 +228,10 @@ pub trait BlockPlan {
     /// per block, in order, after all counts are in.)
     fn wanted(&mut self, _index: usize, _document_lang: Lang) -> bool {
         true
+    }
+    /// Should the build stop (a newer edit makes it stale)? Asked between blocks.
+    fn cancelled(&mut self) -> bool {
+        false
     }
 }
 

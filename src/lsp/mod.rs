@@ -19,7 +19,8 @@ mod transport;
 
 
 /// Serves the protocol on stdin/stdout until the client says `exit`. Returns the
-/// process exit code.
+/// process exit code: 0 after `shutdown` then `exit`, 1 for an `exit` (or the end of
+/// input) with no `shutdown` before it, as LSP asks.
 pub fn run() -> i32 {
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
@@ -28,8 +29,12 @@ pub fn run() -> i32 {
             return 2;
         }
     };
-    runtime.block_on(server::serve());
+    let shut_down = runtime.block_on(server::serve());
     // Analyses still running on blocking threads are abandoned, not awaited.
     runtime.shutdown_background();
-    0
+    if shut_down {
+        0
+    } else {
+        1
+    }
 }

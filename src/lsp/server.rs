@@ -24,7 +24,7 @@ use crate::ignored::IgnoreList;
 use crate::language::{DocLanguage, Lang};
 use crate::models::generator::Generator;
 use crate::models::{rewrite, store, ModelError, ModelUse, Models};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use crate::position::{LineIndex, LspPosition, PositionEncoding};
 
 /// `cofnod/status`: the language and finding count of a note, for a status bar.
@@ -35,6 +35,9 @@ pub struct StatusParams {
     pub uri: Uri,
     pub language: String,
     pub findings: usize,
+    /// Why the note was not checked (too large), if it was not.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub unchecked: Option<String>,
 }
 
 impl Notification for StatusNotification {
@@ -47,8 +50,16 @@ struct OpenDoc {
     version: i32,
     /// Bumped by every change; a debounced analysis runs only if it is still current.
     generation: u64,
+    /// The generation as running analyses see it: one that finds it changed stops
+    /// between blocks (a stale analysis of a long note gives way to the next).
+    live: Arc<AtomicU64>,
+    /// Held while the document is analysed: at most one analysis per document.
+    running: Arc<tokio::sync::Mutex<()>>,
     cache: Arc<Mutex<AnalysisCache>>,
 }
+
+/// A generation no edit reaches: set when a document is closed, to stop its work.
+const CLOSED: u64 = u64::MAX;
 
 /// An engine built for one `cofnod.toml` (or none) and the editor's settings.
 struct EngineEntry {
@@ -114,11 +125,15 @@ struct Setup {
     models: Option<Arc<Models>>,
     /// Start loading the models from here (the first note that wants them).
     load_models: Option<PathBuf>,
+    /// The largest note checked (`cofnod.maxFileSizeMB`, `[files] max_size_mb`).
+    max_note_bytes: u64,
 }
 
 struct Inner {
     client: Client,
     state: Mutex<State>,
+    /// `shutdown` was asked for (an `exit` without it exits with status 1).
+    shut_down: Arc<AtomicBool>,
 }
 
 #[derive(Clone)]
@@ -126,9 +141,13 @@ pub struct Backend {
     inner: Arc<Inner>,
 }
 
-pub async fn serve() {
-    let (service, socket) = LspService::build(|client| Backend {
+/// Serves until `exit` (or the end of input). Returns whether `shutdown` came first.
+pub async fn serve() -> bool {
+    let shut_down = Arc::new(AtomicBool::new(false));
+    let flag = shut_down.clone();
+    let (service, socket) = LspService::build(move |client| Backend {
         inner: Arc::new(Inner {
+            shut_down: flag.clone(),
             client,
             state: Mutex::new(State {
                 docs: HashMap::new(),
@@ -152,6 +171,7 @@ pub async fn serve() {
     let (guard_end, server_end) = tokio::io::duplex(1 << 16);
     tokio::spawn(transport::sanitise(tokio::io::stdin(), guard_end));
     Server::new(server_end, tokio::io::stdout(), socket).serve(service).await;
+    shut_down.load(Ordering::SeqCst)
 }
 
 fn file_path(uri: &Uri) -> Option<PathBuf> {
@@ -181,51 +201,6 @@ impl State {
             .or_else(|| Some(dir.to_path_buf()))
     }
 
-    fn setup(&mut self, uri: &Uri) -> Setup {
-        let path = file_path(uri);
-        let config_path = path.as_deref().and_then(Path::parent).and_then(Config::find);
-        let stamp = config_path.as_deref().and_then(modified);
-        let mut problems = Vec::new();
-        let fresh = self
-            .engines
-            .get(&config_path)
-            .is_some_and(|e| e.stamp == stamp && e.settings_generation == self.settings_generation);
-        if !fresh {
-            let mut config = match &config_path {
-                None => Config::default(),
-                Some(p) => Config::load(p).unwrap_or_else(|e| {
-                    problems.push(format!("{e}; using the default rules"));
-                    Config::default()
-                }),
-            };
-            let workspace = path.as_deref().and_then(|p| self.folder_of(p)).or_else(|| config_path.as_deref().and_then(Path::parent).map(Path::to_path_buf));
-            if let Err(e) = self.settings.apply_to(&mut config, workspace.as_deref()) {
-                problems.push(e);
-            }
-            let engine = match config::read_rule_files(&config.rule_files) {
-                Ok(sources) => Engine::with_rules(&sources, config.settings.clone()).map_err(|e| e.to_string()),
-                Err(e) => Err(e.to_string()),
-            };
-            let engine = engine.unwrap_or_else(|e| {
-                problems.push(format!("{e}; using the embedded rules"));
-                Engine::with_rules(&[], config.settings.clone()).expect("the embedded rules build")
-            });
-            let entry = EngineEntry {
-                stamp,
-                settings_generation: self.settings_generation,
-                engine: Arc::new(engine),
-                config: Arc::new(config),
-            };
-            self.engines.insert(config_path.clone(), entry);
-        }
-        let entry = &self.engines[&config_path];
-        let (engine, config) = (entry.engine.clone(), entry.config.clone());
-        let ignore = path.as_deref().and_then(|p| self.root_of(p)).and_then(|root| self.ignore_list(&root, &mut problems));
-        problems.retain(|p| self.reported.insert(p.clone()));
-        let (models, load_models) = self.models_for(&config);
-        Setup { engine, config, path, ignore, problems, models, load_models }
-    }
-
     /// The models for a note with this configuration: ready, or to be loaded.
     fn models_for(&mut self, config: &Config) -> (Option<Arc<Models>>, Option<PathBuf>) {
         // COFNOD_MODELS=off switches the models off whatever the settings say.
@@ -243,21 +218,6 @@ impl State {
         }
     }
 
-    fn ignore_list(&mut self, root: &Path, problems: &mut Vec<String>) -> Option<Arc<IgnoreList>> {
-        let stamp = modified(&IgnoreList::path_in(root));
-        if let Some((s, list)) = self.ignore_lists.get(root) {
-            if *s == stamp {
-                return Some(list.clone());
-            }
-        }
-        let list = IgnoreList::load(root).unwrap_or_else(|e| {
-            problems.push(format!("{e}; no findings are ignored"));
-            IgnoreList::default()
-        });
-        let list = Arc::new(list);
-        self.ignore_lists.insert(root.to_path_buf(), (stamp, list.clone()));
-        Some(list)
-    }
 }
 
 /// The result of analysing one text, ready to publish.
@@ -268,20 +228,33 @@ struct Outcome {
     findings: Vec<Finding>,
     text: Arc<str>,
     micros: u128,
+    /// Why the note was not checked, if it was not (too large).
+    unchecked: Option<String>,
 }
 
-/// Rules only (`models` None, re-using the paragraph cache), or rules and models.
-fn analyse(setup: &Setup, cache: Option<&Mutex<AnalysisCache>>, text: Arc<str>, enc: PositionEncoding, models: Option<&Models>) -> Outcome {
+/// Rules only (`models` None, re-using the paragraph cache), or rules and models;
+/// `None` if `cancel` called it off (a newer edit came).
+fn analyse(
+    setup: &Setup,
+    cache: Option<&Mutex<AnalysisCache>>,
+    text: Arc<str>,
+    enc: PositionEncoding,
+    models: Option<&Models>,
+    cancel: &dyn Fn() -> bool,
+) -> Option<Outcome> {
     let started = Instant::now();
     if setup.path.as_deref().is_some_and(|p| setup.config.is_ignored(p)) {
         // `[files] ignore` or the editor's ignore setting covers this note.
-        return Outcome { diagnostics: Vec::new(), language: DocLanguage::Unknown, findings: Vec::new(), text, micros: 0 };
+        return Some(Outcome { diagnostics: Vec::new(), language: DocLanguage::Unknown, findings: Vec::new(), text, micros: 0, unchecked: None });
+    }
+    if text.len() as u64 > setup.max_note_bytes {
+        return Some(Outcome::too_large(text, setup.max_note_bytes));
     }
     let analysis = match (models, cache) {
-        (Some(models), _) => setup.engine.analyse_with_models(&text, models),
+        (Some(models), _) => setup.engine.analyse_with_models_until(&text, models, cancel)?,
         (None, Some(cache)) => {
             let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
-            setup.engine.analyse_cached(&text, &mut cache)
+            setup.engine.analyse_cached_until(&text, &mut cache, cancel)?
         }
         (None, None) => setup.engine.analyse(&text),
     };
@@ -291,7 +264,15 @@ fn analyse(setup: &Setup, cache: Option<&Mutex<AnalysisCache>>, text: Arc<str>, 
     }
     let index = LineIndex::new(&text);
     let diagnostics = findings.iter().map(|f| convert::diagnostic(&text, &index, f, enc)).collect();
-    Outcome { diagnostics, language: analysis.language, findings, text: text.clone(), micros: started.elapsed().as_micros() }
+    Some(Outcome { diagnostics, language: analysis.language, findings, text: text.clone(), micros: started.elapsed().as_micros(), unchecked: None })
+}
+
+impl Outcome {
+    /// A note over the size limit: nothing checked, and the reason for the status bar.
+    fn too_large(text: Arc<str>, limit: u64) -> Outcome {
+        let unchecked = format!("larger than {} MB; not checked (cofnod.maxFileSizeMB)", limit / crate::input::MB);
+        Outcome { diagnostics: Vec::new(), language: DocLanguage::Unknown, findings: Vec::new(), text, micros: 0, unchecked: Some(unchecked) }
+    }
 }
 
 impl Backend {
@@ -315,43 +296,153 @@ impl Backend {
         }
     }
 
+    /// Everything an analysis of `uri` needs. It reads files (`cofnod.toml`, rule
+    /// files, the ignore list), so it runs on a blocking thread, and never with the
+    /// state lock held: a slow, huge or hostile file cannot hold up other documents.
+    fn setup(&self, uri: &Uri) -> Setup {
+        let path = file_path(uri);
+        let config_path = path.as_deref().and_then(Path::parent).and_then(Config::find);
+        let stamp = config_path.as_deref().and_then(modified);
+        let (cached, settings, settings_generation, workspace, root) = {
+            let state = self.state();
+            let cached = state
+                .engines
+                .get(&config_path)
+                .filter(|e| e.stamp == stamp && e.settings_generation == state.settings_generation)
+                .map(|e| (e.engine.clone(), e.config.clone()));
+            let workspace = path
+                .as_deref()
+                .and_then(|p| state.folder_of(p))
+                .or_else(|| config_path.as_deref().and_then(Path::parent).map(Path::to_path_buf));
+            let root = path.as_deref().and_then(|p| state.root_of(p));
+            (cached, state.settings.clone(), state.settings_generation, workspace, root)
+        };
+        let mut problems = Vec::new();
+        let (engine, config) = match cached {
+            Some(pair) => pair,
+            None => {
+                let mut config = match &config_path {
+                    None => Config::default(),
+                    Some(p) => Config::load(p).unwrap_or_else(|e| {
+                        problems.push(format!("{e}; using the default rules"));
+                        Config::default()
+                    }),
+                };
+                if let Err(e) = settings.apply_to(&mut config, workspace.as_deref()) {
+                    problems.push(e);
+                }
+                let engine = match config::read_rule_files(&config.rule_files) {
+                    Ok(sources) => Engine::with_rules(&sources, config.settings.clone()).map_err(|e| e.to_string()),
+                    Err(e) => Err(e.to_string()),
+                };
+                let engine = engine.unwrap_or_else(|e| {
+                    problems.push(format!("{e}; using the embedded rules"));
+                    Engine::with_rules(&[], config.settings.clone()).expect("the embedded rules build")
+                });
+                let (engine, config) = (Arc::new(engine), Arc::new(config));
+                let entry = EngineEntry { stamp, settings_generation, engine: engine.clone(), config: config.clone() };
+                self.state().engines.insert(config_path.clone(), entry);
+                (engine, config)
+            }
+        };
+        let ignore = root.and_then(|root| self.ignore_list(&root, &mut problems));
+        let max_note_bytes = config.max_note_bytes.unwrap_or(crate::input::DEFAULT_MAX_NOTE_BYTES);
+        let mut state = self.state();
+        problems.retain(|p| state.reported.insert(p.clone()));
+        let (models, load_models) = state.models_for(&config);
+        Setup { engine, config, path, ignore, problems, models, load_models, max_note_bytes }
+    }
+
+    /// The ignore list of a workspace root, read again when its file changes (off the
+    /// state lock, like every file).
+    fn ignore_list(&self, root: &Path, problems: &mut Vec<String>) -> Option<Arc<IgnoreList>> {
+        let stamp = modified(&IgnoreList::path_in(root));
+        if let Some((s, list)) = self.state().ignore_lists.get(root) {
+            if *s == stamp {
+                return Some(list.clone());
+            }
+        }
+        let list = IgnoreList::load(root).unwrap_or_else(|e| {
+            problems.push(format!("{e}; no findings are ignored"));
+            IgnoreList::default()
+        });
+        let list = Arc::new(list);
+        self.state().ignore_lists.insert(root.to_path_buf(), (stamp, list.clone()));
+        Some(list)
+    }
+
+    /// `setup`, on a blocking thread.
+    async fn setup_for(&self, uri: &Uri) -> Option<Setup> {
+        let (this, uri) = (self.clone(), uri.clone());
+        tokio::task::spawn_blocking(move || this.setup(&uri)).await.ok()
+    }
+
     /// Analyses an open document and publishes the result, unless a newer edit
     /// (generation) arrives first or the document changed meanwhile (version).
+    ///
+    /// One analysis per document at a time: a refresh waits for the one running,
+    /// and the running one, seeing a newer generation, stops at its next block. So
+    /// a burst of keystrokes on a slow note costs one analysis, not one each.
     async fn refresh(&self, uri: Uri, generation: Option<u64>) {
-        let (setup, text, version, cache, enc, trace) = {
-            let mut state = self.state();
+        let (wanted, live, running) = {
+            let state = self.state();
             let Some(doc) = state.docs.get(&uri) else { return };
             if generation.is_some_and(|g| g != doc.generation) {
                 return;
             }
-            let (text, version, cache) = (Arc::<str>::from(doc.text.text()), doc.version, doc.cache.clone());
-            let setup = state.setup(&uri);
-            (setup, text, version, cache, state.encoding, state.trace_verbose || state.settings.trace_verbose)
+            (doc.generation, doc.live.clone(), doc.running.clone())
+        };
+        let _turn = running.lock_owned().await;
+        if live.load(Ordering::SeqCst) != wanted {
+            return; // A newer edit came while this one waited; its refresh follows.
+        }
+        let Some(setup) = self.setup_for(&uri).await else { return };
+        let (text, version, cache, enc, trace) = {
+            let state = self.state();
+            let Some(doc) = state.docs.get(&uri).filter(|d| d.generation == wanted) else { return };
+            // A note over the limit is not copied, let alone analysed.
+            let text: Arc<str> = if doc.text.len_bytes() as u64 > setup.max_note_bytes { Arc::from("") } else { Arc::from(doc.text.text()) };
+            let too_large = text.is_empty() && doc.text.len_bytes() > 0;
+            let text = if too_large { None } else { Some(text) };
+            (text, doc.version, doc.cache.clone(), state.encoding, state.trace_verbose || state.settings.trace_verbose)
         };
         let problems = setup.problems.clone();
         self.start_loading(&setup);
-        let setup = Arc::new(setup);
-        let rules_setup = setup.clone();
-        let rules_text = text.clone();
-        let outcome = tokio::task::spawn_blocking(move || analyse(&rules_setup, Some(&cache), rules_text, enc, None)).await;
         self.show_problems(problems).await;
-        let Ok(outcome) = outcome else {
-            self.client().log_message(MessageType::ERROR, format!("cofnod: the analysis of {} failed", uri.as_str())).await;
+        let Some(text) = text else {
+            let outcome = Outcome::too_large(Arc::from(""), setup.max_note_bytes);
+            let name = uri.path().as_str().rsplit('/').next().unwrap_or_default().to_string();
+            let notice = format!("{name}: {}", outcome.unchecked.as_deref().unwrap_or_default());
+            if self.state().reported.insert(format!("{}\n{notice}", uri.as_str())) {
+                self.client().show_message(MessageType::WARNING, format!("cofnod: {notice}")).await;
+            }
+            self.publish(uri, Some(version), outcome, trace).await;
             return;
         };
-        let current = |this: &Self| this.state().docs.get(&uri).map(|d| (d.version, d.generation));
-        let Some((v, generation)) = current(self).filter(|(v, _)| *v == version) else {
-            return; // Stale: a newer version is on its way.
+        let setup = Arc::new(setup);
+        let cancel = move || live.load(Ordering::Relaxed) != wanted;
+        let (rules_setup, rules_text, rules_cancel) = (setup.clone(), text.clone(), cancel.clone());
+        let outcome = tokio::task::spawn_blocking(move || analyse(&rules_setup, Some(&cache), rules_text, enc, None, &rules_cancel)).await;
+        let outcome = match outcome {
+            Ok(Some(outcome)) => outcome,
+            Ok(None) => return, // Called off by a newer edit.
+            Err(_) => {
+                self.client().log_message(MessageType::ERROR, format!("cofnod: the analysis of {} failed", uri.as_str())).await;
+                return;
+            }
         };
-        debug_assert_eq!(v, version);
+        let current = |this: &Self| this.state().docs.get(&uri).map(|d| (d.version, d.generation));
+        if current(self) != Some((version, wanted)) {
+            return; // Stale: a newer version is on its way.
+        }
         self.publish(uri.clone(), Some(version), outcome, trace).await;
 
         // Rules first, then the models' findings when the encoder is done (off the
         // reader loop; sentences already seen come from the embedding cache).
         let Some(models) = setup.models.clone() else { return };
-        let outcome = tokio::task::spawn_blocking(move || analyse(&setup, None, text, enc, Some(&models))).await;
-        let Ok(outcome) = outcome else { return };
-        if current(self) == Some((version, generation)) {
+        let outcome = tokio::task::spawn_blocking(move || analyse(&setup, None, text, enc, Some(&models), &cancel)).await;
+        let Ok(Some(outcome)) = outcome else { return };
+        if current(self) == Some((version, wanted)) {
             self.publish(uri, Some(version), outcome, trace).await;
         }
     }
@@ -405,21 +496,22 @@ impl Backend {
         self.client().log_message(MessageType::LOG, log).await;
         let language = outcome.language.code().to_string();
         self.client().publish_diagnostics(uri.clone(), outcome.diagnostics, version).await;
-        self.client().send_notification::<StatusNotification>(StatusParams { uri, language, findings: count }).await;
+        let unchecked = outcome.unchecked;
+        self.client().send_notification::<StatusNotification>(StatusParams { uri, language, findings: count, unchecked }).await;
     }
 
     /// "Suggest a plainer version": checked candidates for one sentence, offered to
     /// the writer; the chosen one is applied as an edit. Returns every candidate,
     /// with the reasons the refused ones were refused.
     async fn rewrite(&self, args: RewriteArgs) -> RpcResult<Option<Value>> {
-        let (text, setup, enc) = {
-            let mut state = self.state();
+        let setup = self.setup_for(&args.uri).await.ok_or_else(|| lsp_error("the note could not be read"))?;
+        let (text, enc) = {
+            let state = self.state();
             let doc = state.docs.get(&args.uri).ok_or_else(|| lsp_error("the note is not open"))?;
             if doc.version != args.version {
                 return Err(lsp_error("the note has changed since; ask again"));
             }
-            let text = Arc::<str>::from(doc.text.text());
-            (text, state.setup(&args.uri), state.encoding)
+            (Arc::<str>::from(doc.text.text()), state.encoding)
         };
         self.start_loading(&setup);
         let sentence = text
@@ -489,23 +581,27 @@ impl Backend {
         }
     }
 
-    /// A fresh analysis of an open document's current text (for hover and actions).
+    /// A fresh analysis of an open document's current text (for hover and actions),
+    /// taking its turn with the document's other analyses.
     async fn current(&self, uri: &Uri) -> Option<(Outcome, PositionEncoding, Option<Lang>, Arc<Engine>)> {
-        let (setup, text, cache, enc) = {
-            let mut state = self.state();
+        let running = self.state().docs.get(uri)?.running.clone();
+        let _turn = running.lock_owned().await;
+        let setup = self.setup_for(uri).await?;
+        let (text, cache, enc, wanted, live) = {
+            let state = self.state();
             let doc = state.docs.get(uri)?;
-            let (text, cache) = (Arc::<str>::from(doc.text.text()), doc.cache.clone());
-            (state.setup(uri), text, cache, state.encoding)
+            let text = if doc.text.len_bytes() as u64 > setup.max_note_bytes { Arc::from("") } else { Arc::<str>::from(doc.text.text()) };
+            (text, doc.cache.clone(), state.encoding, doc.generation, doc.live.clone())
         };
         self.start_loading(&setup);
         let forced = setup.config.settings.message_lang;
         let engine = setup.engine.clone();
         let outcome = tokio::task::spawn_blocking(move || {
             let models = setup.models.clone();
-            analyse(&setup, Some(&cache), text, enc, models.as_deref())
+            analyse(&setup, Some(&cache), text, enc, models.as_deref(), &|| live.load(Ordering::Relaxed) != wanted)
         })
         .await
-        .ok()?;
+        .ok()??;
         Some((outcome, enc, forced, engine))
     }
 
@@ -540,25 +636,36 @@ impl Backend {
         // "Si%C3%A2n"), so a URI built here may not equal the one a note was opened by.
         let open: HashMap<PathBuf, Uri> =
             self.state().docs.keys().filter_map(|uri| file_path(uri).map(|p| (p, uri.clone()))).collect();
-        for path in crate::input::notes_under(&folder).0 {
+        for found in crate::input::notes_under(&folder).0 {
+            let path = match found {
+                crate::input::Found::Note(path) => path,
+                crate::input::Found::Problem(..) => {
+                    files += 1;
+                    errors += 1;
+                    continue;
+                }
+            };
             let path = path.as_path();
             let Some(uri) = open.get(path).cloned().or_else(|| Uri::from_file_path(path)) else { continue };
-            let (setup, enc, open_text) = {
-                let mut state = self.state();
+            let setup = self.setup(&uri);
+            let (enc, open_text) = {
+                let state = self.state();
                 let open_text = state.docs.get(&uri).map(|d| Arc::<str>::from(d.text.text()));
-                (state.setup(&uri), state.encoding, open_text)
+                (state.encoding, open_text)
             };
             self.start_loading(&setup);
             if setup.config.is_ignored(path) {
                 continue;
             }
             files += 1;
+            let never = || false;
             if let Some(text) = open_text {
-                open_findings += analyse(&setup, None, text, enc, None).findings.len();
+                open_findings += analyse(&setup, None, text, enc, None, &never).map_or(0, |o| o.findings.len());
                 continue;
             }
-            match crate::input::read(path) {
-                Ok(decoded) => results.push((uri, analyse(&setup, None, Arc::from(decoded.text), enc, None))),
+            match crate::input::read(path, setup.max_note_bytes) {
+                Ok(decoded) => results.extend(analyse(&setup, None, Arc::from(decoded.text), enc, None, &never).map(|o| (uri, o))),
+                Err(crate::input::InputError::Empty) => {}
                 Err(_) => errors += 1,
             }
         }
@@ -581,22 +688,30 @@ struct FindingArgs {
 /// and layout (toml_edit), creating the file if there is none.
 fn disable_in_config(root: &Path, rule: &str) -> Result<PathBuf, String> {
     let path = Config::find(root).unwrap_or_else(|| root.join(config::FILE_NAME));
-    let source = match std::fs::read_to_string(&path) {
-        Ok(s) => s,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(format!("{}: {e}", path.display())),
+    let name = crate::safe_text::path(&path);
+    let source = if std::fs::symlink_metadata(&path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
+        String::new()
+    } else {
+        crate::input::read_settings_file(&path).map_err(|e| format!("{name}: {e}"))?
     };
-    let mut doc: toml_edit::DocumentMut = source.parse().map_err(|e| format!("{}: {e}", path.display()))?;
-    let rules = doc.entry("rules").or_insert_with(toml_edit::table).as_table_mut().ok_or_else(|| format!("{}: [rules] is not a table", path.display()))?;
+    let mut doc: toml_edit::DocumentMut = source.parse().map_err(|e: toml_edit::TomlError| {
+        // Name the place and the problem, never the file's text.
+        let problem = crate::safe_text::toml_message(e.message());
+        match e.span().map(|s| crate::safe_text::line_col(&source, s.start)) {
+            Some((line, column)) => format!("{name}:{line}:{column}: {problem}"),
+            None => format!("{name}: {problem}"),
+        }
+    })?;
+    let rules = doc.entry("rules").or_insert_with(toml_edit::table).as_table_mut().ok_or_else(|| format!("{name}: [rules] is not a table"))?;
     let disable = rules
         .entry("disable")
         .or_insert_with(|| toml_edit::value(toml_edit::Array::new()))
         .as_array_mut()
-        .ok_or_else(|| format!("{}: rules.disable is not a list", path.display()))?;
+        .ok_or_else(|| format!("{name}: rules.disable is not a list"))?;
     if !disable.iter().any(|v| v.as_str() == Some(rule)) {
         disable.push(rule);
     }
-    std::fs::write(&path, doc.to_string()).map_err(|e| format!("{}: {e}", path.display()))?;
+    std::fs::write(&path, doc.to_string()).map_err(|e| format!("{name}: {}", e.kind()))?;
     Ok(path)
 }
 
@@ -663,6 +778,11 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> RpcResult<()> {
+        self.inner.shut_down.store(true, Ordering::SeqCst);
+        // Stop every analysis still running.
+        for doc in self.state().docs.values() {
+            doc.live.store(CLOSED, Ordering::SeqCst);
+        }
         Ok(())
     }
 
@@ -670,8 +790,14 @@ impl LanguageServer for Backend {
         let doc = params.text_document;
         let generation = {
             let mut state = self.state();
-            let generation = state.docs.get(&doc.uri).map_or(0, |d| d.generation + 1);
-            let open = OpenDoc { text: DocumentText::new(&doc.text), version: doc.version, generation, cache: Arc::default() };
+            // Opened again: the same turn and cancel flag, so earlier work stops.
+            let (generation, live, running) = match state.docs.get(&doc.uri) {
+                Some(d) => (d.generation + 1, d.live.clone(), d.running.clone()),
+                None => (0, Arc::new(AtomicU64::new(0)), Arc::default()),
+            };
+            live.store(generation, Ordering::SeqCst);
+            let text = DocumentText::new(&doc.text);
+            let open = OpenDoc { text, version: doc.version, generation, live, running, cache: Arc::default() };
             state.docs.insert(doc.uri.clone(), open);
             generation
         };
@@ -700,6 +826,7 @@ impl LanguageServer for Backend {
             }
             doc.version = params.text_document.version;
             doc.generation += 1;
+            doc.live.store(doc.generation, Ordering::SeqCst);
             (doc.generation, delay, problems)
         };
         for p in problems {
@@ -728,7 +855,9 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        self.state().docs.remove(&uri);
+        if let Some(doc) = self.state().docs.remove(&uri) {
+            doc.live.store(CLOSED, Ordering::SeqCst);
+        }
         self.client().publish_diagnostics(uri, Vec::new(), None).await;
     }
 

@@ -32,6 +32,8 @@ pub struct ClientSettings {
     pub models: Option<crate::models::ModelUse>,
     /// `cofnod.modelsDir`: where the installed models are.
     pub models_dir: Option<String>,
+    /// `cofnod.maxFileSizeMB`: the largest note checked, in megabytes.
+    pub max_file_size_mb: Option<u64>,
 }
 
 impl ClientSettings {
@@ -97,6 +99,13 @@ impl ClientSettings {
             Some("off") => s.models = Some(crate::models::ModelUse::Off),
             Some(other) => problems.push(format!("cofnod.models: \"{other}\" is not auto or off")),
         }
+        match map.get("maxFileSizeMB") {
+            None | Some(Value::Null) => {}
+            Some(v) => match v.as_u64().filter(|mb| (1..=100_000).contains(mb)) {
+                Some(mb) => s.max_file_size_mb = Some(mb),
+                None => problems.push("cofnod.maxFileSizeMB must be a whole number of megabytes from 1 to 100000".to_string()),
+            },
+        }
         s.models_dir = map.get("modelsDir").and_then(Value::as_str).filter(|d| !d.is_empty()).map(str::to_string);
         s.rule_files = strings("ruleFiles", &mut problems);
         s.ignore = strings("ignore", &mut problems);
@@ -125,7 +134,10 @@ impl ClientSettings {
         if let Some(dir) = &self.models_dir {
             config.models_dir = Some(base.join(dir));
         }
-        config.rule_files.extend(self.rule_files.iter().map(|f| base.join(f)));
+        if let Some(mb) = self.max_file_size_mb {
+            config.max_note_bytes = Some(mb * crate::input::MB);
+        }
+        config.rule_files.extend(self.rule_files.iter().map(|f| crate::config::RuleFile::given(base.join(f))));
         if !self.ignore.is_empty() {
             // Globs from both places; each relative to where it was written.
             let editor = IgnoreGlobs::new(&base, &self.ignore).map_err(|e| format!("cofnod.ignore: {e}"))?;

@@ -2,8 +2,9 @@
 //! costs O(log n) rather than a copy of the whole note.
 //!
 //! Positions arrive as LSP line/character pairs in UTF-16 code units (or UTF-8 bytes
-//! if the client chose that). Lines end at `\n` only, as in `LineIndex`, so the two
-//! always agree on what line N is.
+//! if the client chose that). Lines end at `\n`, `\r\n` or a lone `\r` (LSP 3.17),
+//! here (ropey's `cr_lines`) as in `LineIndex`, so the two always agree on what line
+//! N is.
 
 use ropey::Rope;
 
@@ -71,13 +72,13 @@ impl DocumentText {
         }
         let line_start = self.rope.line_to_char(line);
         let slice = self.rope.line(line);
-        // The line's characters, without its ending (`\n` or `\r\n`).
+        // The line's characters, without its ending (`\n`, `\r\n` or `\r`).
         let mut len_chars = slice.len_chars();
         if len_chars > 0 && slice.char(len_chars - 1) == '\n' {
             len_chars -= 1;
-            if len_chars > 0 && slice.char(len_chars - 1) == '\r' {
-                len_chars -= 1;
-            }
+        }
+        if len_chars > 0 && slice.char(len_chars - 1) == '\r' {
+            len_chars -= 1;
         }
         let content = slice.slice(..len_chars);
         let within = match enc {
@@ -112,6 +113,17 @@ mod tests {
         assert_eq!(d.text(), "😀 dwr oer\nail linell\n");
         d.edit(p(1, 0), p(2, 0), "", PositionEncoding::Utf16).unwrap();
         assert_eq!(d.text(), "😀 dwr oer\n");
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines() {
+        let mut d = DocumentText::new("one\rtwo\rthree");
+        d.edit(p(1, 0), p(1, 3), "2", PositionEncoding::Utf16).unwrap();
+        assert_eq!(d.text(), "one\r2\rthree");
+        d.edit(p(2, 99), p(2, 99), "!", PositionEncoding::Utf16).unwrap();
+        assert_eq!(d.text(), "one\r2\rthree!");
+        d.edit(p(0, 99), p(0, 99), "?", PositionEncoding::Utf16).unwrap();
+        assert_eq!(d.text(), "one?\r2\rthree!");
     }
 
     #[test]

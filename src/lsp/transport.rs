@@ -1,20 +1,166 @@
 //! A guard in front of the server's reader. tower-lsp-server's framed reader stops
 //! for good at the first message it cannot decode (tokio-util ends a stream after a
-//! decoder error), so one malformed message from a client would end the server. This
-//! task reads the frames itself and passes on only well-formed JSON-RPC messages; a
+//! decoder error), so one malformed message from a client would end the server; and
+//! it drops a notification whose parameters do not fit without a word. This task
+//! reads the frames itself and passes on only well-formed JSON-RPC messages. A
 //! malformed one becomes a `$/cofnod/malformed` notification, which the server logs
 //! and otherwise ignores.
+//!
+//! A frame whose `Content-Length` is wrong leaves the stream out of step: too short,
+//! and the rest of its body is read as headers; too long, and the next message is
+//! read as part of its body. The reader gets back in step at the next
+//! `Content-Length` header, wherever it finds one: inside a header line, or inside a
+//! body that did not parse (whose tail is then read again as the stream). Header
+//! lines are bounded: an endless line costs a few kilobytes, not the memory of its
+//! length.
 
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tower_lsp_server::jsonrpc::{Request, Response};
+use tower_lsp_server::ls_types as lsp;
 
 pub const MALFORMED: &str = "$/cofnod/malformed";
 
 /// Frames larger than this are refused (and skipped) rather than read into memory.
 const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
 
-fn is_message(body: &[u8]) -> bool {
-    serde_json::from_slice::<Request>(body).is_ok() || serde_json::from_slice::<Response>(body).is_ok()
+/// The most of one header line kept: a `Content-Length` header is short, and when a
+/// line runs on (a body read as headers) only its tail can hold the next header.
+const MAX_HEADER_LINE: usize = 8 * 1024;
+
+const HEADER: &[u8] = b"content-length:";
+
+/// The reader, with bytes to be read again before the stream's own.
+struct Frames<R> {
+    again: Vec<u8>,
+    inner: BufReader<R>,
+}
+
+impl<R: AsyncRead + Unpin> Frames<R> {
+    /// The next bytes to read (empty at the end of the stream).
+    async fn fill(&mut self) -> std::io::Result<&[u8]> {
+        if !self.again.is_empty() {
+            return Ok(&self.again);
+        }
+        self.inner.fill_buf().await
+    }
+
+    fn consume(&mut self, n: usize) {
+        if self.again.is_empty() {
+            self.inner.consume(n);
+        } else {
+            self.again.drain(..n);
+        }
+    }
+
+    /// One line (up to and with `\n`), keeping at most its last `MAX_HEADER_LINE`
+    /// bytes. `false` at the end of the stream.
+    async fn line(&mut self, line: &mut Vec<u8>) -> std::io::Result<bool> {
+        line.clear();
+        loop {
+            let buf = self.fill().await?;
+            if buf.is_empty() {
+                return Ok(!line.is_empty());
+            }
+            let (take, done) = match buf.iter().position(|&b| b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (buf.len(), false),
+            };
+            line.extend_from_slice(&buf[..take]);
+            self.consume(take);
+            if line.len() > MAX_HEADER_LINE {
+                line.drain(..line.len() - MAX_HEADER_LINE / 2);
+            }
+            if done {
+                return Ok(true);
+            }
+        }
+    }
+
+    /// Exactly `n` bytes, or `None` if the stream ends first.
+    async fn body(&mut self, n: usize) -> std::io::Result<Option<Vec<u8>>> {
+        let mut body = Vec::with_capacity(n);
+        while body.len() < n {
+            let buf = self.fill().await?;
+            if buf.is_empty() {
+                return Ok(None);
+            }
+            let take = buf.len().min(n - body.len());
+            body.extend_from_slice(&buf[..take]);
+            self.consume(take);
+        }
+        Ok(Some(body))
+    }
+
+    /// Skips `n` bytes; `false` if the stream ends first.
+    async fn skip(&mut self, mut n: usize) -> std::io::Result<bool> {
+        while n > 0 {
+            let buf = self.fill().await?;
+            if buf.is_empty() {
+                return Ok(false);
+            }
+            let take = buf.len().min(n);
+            self.consume(take);
+            n -= take;
+        }
+        Ok(true)
+    }
+
+    /// Reads `bytes` again before the rest of the stream.
+    fn unread(&mut self, bytes: &[u8]) {
+        let mut again = bytes.to_vec();
+        again.extend_from_slice(&self.again);
+        self.again = again;
+    }
+}
+
+/// Where a `Content-Length` header starts in `bytes`, from `from` on (any case).
+fn find_header(bytes: &[u8], from: usize) -> Option<usize> {
+    bytes.get(from..)?.windows(HEADER.len()).position(|w| w.eq_ignore_ascii_case(HEADER)).map(|i| from + i)
+}
+
+/// The length a header line gives, wherever in the line the header starts.
+fn content_length(line: &[u8]) -> Option<usize> {
+    let at = find_header(line, 0)?;
+    let value = std::str::from_utf8(&line[at + HEADER.len()..]).ok()?;
+    value.trim().parse().ok()
+}
+
+/// Notifications whose parameters the server reads, and whether `params` fit.
+fn notification_fits(method: &str, params: &serde_json::Value) -> Option<bool> {
+    use serde::Deserialize;
+    fn fits<'a, T: Deserialize<'a>>(params: &'a serde_json::Value) -> bool {
+        T::deserialize(params).is_ok()
+    }
+    Some(match method {
+        "textDocument/didOpen" => fits::<lsp::DidOpenTextDocumentParams>(params),
+        "textDocument/didChange" => fits::<lsp::DidChangeTextDocumentParams>(params),
+        "textDocument/didSave" => fits::<lsp::DidSaveTextDocumentParams>(params),
+        "textDocument/didClose" => fits::<lsp::DidCloseTextDocumentParams>(params),
+        "workspace/didChangeConfiguration" => fits::<lsp::DidChangeConfigurationParams>(params),
+        "workspace/didChangeWorkspaceFolders" => fits::<lsp::DidChangeWorkspaceFoldersParams>(params),
+        "initialized" => fits::<lsp::InitializedParams>(params),
+        _ => return None,
+    })
+}
+
+/// What to pass on for a body: itself if it is a well-formed message, else why not.
+fn check_body(body: &[u8]) -> Result<(), String> {
+    if let Ok(request) = serde_json::from_slice::<Request>(body) {
+        // A notification (no id) whose parameters do not fit would be dropped by the
+        // server without a word; say so instead, naming the method only.
+        if request.id().is_none() {
+            let params = request.params().cloned().unwrap_or(serde_json::Value::Null);
+            if notification_fits(request.method(), &params) == Some(false) {
+                let method: String = request.method().chars().filter(|c| c.is_ascii_graphic()).take(64).collect();
+                return Err(format!("a {method} notification with parameters that do not fit"));
+            }
+        }
+        return Ok(());
+    }
+    if serde_json::from_slice::<Response>(body).is_ok() {
+        return Ok(());
+    }
+    Err("a message that is not JSON-RPC".to_string())
 }
 
 fn malformed_notice(problem: &str) -> Vec<u8> {
@@ -23,52 +169,50 @@ fn malformed_notice(problem: &str) -> Vec<u8> {
 
 /// Copies frames from `input` to `output` until `input` ends, replacing bad ones.
 pub async fn sanitise(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite + Unpin) {
-    let mut reader = BufReader::new(input);
+    let mut frames = Frames { again: Vec::new(), inner: BufReader::new(input) };
     let mut line = Vec::new();
     loop {
         // Headers, up to the blank line.
         let mut length: Option<usize> = None;
         let mut saw_header = false;
         loop {
-            line.clear();
-            match reader.read_until(b'\n', &mut line).await {
-                Ok(0) | Err(_) => return,
-                Ok(_) => {}
+            match frames.line(&mut line).await {
+                Ok(true) => {}
+                Ok(false) | Err(_) => return,
             }
-            let text = String::from_utf8_lossy(&line);
-            let text = text.trim();
-            if text.is_empty() {
+            let blank = line.iter().all(u8::is_ascii_whitespace);
+            if blank {
                 if saw_header {
                     break;
                 }
                 continue;
             }
             saw_header = true;
-            if let Some((name, value)) = text.split_once(':') {
-                if name.trim().eq_ignore_ascii_case("content-length") {
-                    length = value.trim().parse().ok();
-                }
+            if let Some(n) = content_length(&line) {
+                length = Some(n);
             }
         }
         let body = match length {
             None => malformed_notice("a message without a valid Content-Length header"),
             Some(n) if n > MAX_MESSAGE_BYTES => {
                 // Skip it without holding it.
-                let mut rest = (&mut reader).take(n as u64);
-                if tokio::io::copy(&mut rest, &mut tokio::io::sink()).await.is_err() {
+                if !frames.skip(n).await.unwrap_or(false) {
                     return;
                 }
                 malformed_notice("a message over 64 MiB")
             }
             Some(n) => {
-                let mut body = vec![0; n];
-                if reader.read_exact(&mut body).await.is_err() {
-                    return;
-                }
-                if is_message(&body) {
-                    body
-                } else {
-                    malformed_notice("a message that is not JSON-RPC")
+                let Ok(Some(body)) = frames.body(n).await else { return };
+                match check_body(&body) {
+                    Ok(()) => body,
+                    Err(problem) => {
+                        // A length too long swallows the next message's header: read
+                        // the body again from the first header inside it.
+                        if let Some(at) = find_header(&body, 1) {
+                            frames.unread(&body[at..]);
+                        }
+                        malformed_notice(&problem)
+                    }
                 }
             }
         };
@@ -90,24 +234,55 @@ mod tests {
         String::from_utf8(out).unwrap()
     }
 
+    fn frame(body: &str) -> String {
+        format!("Content-Length: {}\r\n\r\n{body}", body.len())
+    }
+
+    const GOOD: &str = r#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#;
+
     #[tokio::test]
     async fn passes_good_frames_and_replaces_bad_ones() {
-        let good = r#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#;
-        let input = format!(
-            "Content-Length: {}\r\n\r\n{good}Content-Length: 5\r\n\r\n{{ bad\r\n\r\nContent-Length: 7\r\n\r\n[1,2,3]Content-Length: {}\r\n\r\n{good}",
-            good.len(),
-            good.len()
-        );
+        let input = format!("{}Content-Length: 5\r\n\r\n{{ bad\r\n\r\nContent-Length: 7\r\n\r\n[1,2,3]{}", frame(GOOD), frame(GOOD));
         let out = run(input.as_bytes()).await;
-        assert_eq!(out.matches(good).count(), 2, "{out}");
-        assert_eq!(out.matches(MALFORMED).count(), 2, "{out}");
+        assert_eq!(out.matches(GOOD).count(), 2, "{out}");
+        assert!(out.matches(MALFORMED).count() >= 2, "{out}");
     }
 
     #[tokio::test]
     async fn headers_without_a_length_are_reported_not_fatal() {
         let good = r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#;
-        let input = format!("X-Junk: 1\r\n\r\nContent-Length: {}\r\n\r\n{good}", good.len());
+        let input = format!("X-Junk: 1\r\n\r\n{}", frame(good));
         let out = run(input.as_bytes()).await;
         assert!(out.contains(MALFORMED) && out.ends_with(good), "{out}");
+    }
+
+    #[tokio::test]
+    async fn a_length_too_short_or_too_long_loses_one_message_not_the_rest() {
+        let second = r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#;
+        // Too short: the rest of the body is read as headers, then the next frame.
+        let input = format!("Content-Length: 10\r\n\r\n{GOOD}{}{}", frame(second), frame(GOOD));
+        let out = run(input.as_bytes()).await;
+        assert!(out.contains(second) && out.ends_with(GOOD), "{out}");
+        // Too long: the next frame is swallowed into the body, then read again.
+        let input = format!("Content-Length: {}\r\n\r\n{GOOD}{}{}", GOOD.len() + 30, frame(second), frame(GOOD));
+        let out = run(input.as_bytes()).await;
+        assert!(out.contains(second) && out.ends_with(GOOD), "{out}");
+    }
+
+    #[tokio::test]
+    async fn an_endless_header_line_is_bounded_and_the_next_frame_still_read() {
+        let mut input = vec![b'x'; 5 * 1024 * 1024];
+        input.extend_from_slice(frame(GOOD).as_bytes());
+        let out = run(&input).await;
+        assert!(out.ends_with(GOOD), "{}", &out[..out.len().min(200)]);
+    }
+
+    #[tokio::test]
+    async fn notifications_whose_params_do_not_fit_are_reported() {
+        let bad = r#"{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"file:///a.md"},"contentChanges":"Mrs Jones"}}"#;
+        let out = run(format!("{}{}", frame(bad), frame(GOOD)).as_bytes()).await;
+        assert!(out.contains("textDocument/didChange notification with parameters that do not fit"), "{out}");
+        assert!(!out.contains("Mrs Jones"), "{out}");
+        assert!(out.ends_with(GOOD), "{out}");
     }
 }

@@ -29,20 +29,45 @@ pub struct SentenceScore {
     pub p: [f32; 6],
 }
 
-/// The heads' probabilities for every sentence of the document with enough words.
-pub fn score_sentences(models: &Models, heads: &Heads, doc: &Document) -> Result<Vec<SentenceScore>, candle_core::Error> {
+/// Sentences embedded between two looks at `cancel`.
+const BATCH: usize = 32;
+
+/// The heads' probabilities for every sentence of the document with enough words;
+/// `Ok(None)` if `cancel` said stop (asked between batches of sentences).
+pub fn score_sentences(
+    models: &Models,
+    heads: &Heads,
+    doc: &Document,
+    cancel: &dyn Fn() -> bool,
+) -> Result<Option<Vec<SentenceScore>>, candle_core::Error> {
     let chosen: Vec<_> = doc
         .sentences
         .iter()
         .filter(|s| doc.sentence_tokens(s).len() >= MIN_WORDS)
         .collect();
-    let texts: Vec<&str> = chosen.iter().map(|s| doc.sentence_text(s).trim()).collect();
-    let embeddings = models.embed(&texts)?;
-    Ok(chosen
-        .iter()
-        .zip(embeddings)
-        .map(|(s, e)| SentenceScore { start: s.start, end: s.end, lang: s.lang, p: heads.probabilities(&e) })
-        .collect())
+    let mut scores = Vec::with_capacity(chosen.len());
+    for batch in chosen.chunks(BATCH) {
+        if cancel() {
+            return Ok(None);
+        }
+        let texts: Vec<&str> = batch.iter().map(|s| doc.sentence_text(s).trim()).collect();
+        let embeddings = models.embed(&texts)?;
+        scores.extend(
+            batch.iter().zip(embeddings).map(|(s, e)| SentenceScore { start: s.start, end: s.end, lang: s.lang, p: heads.probabilities(&e) }),
+        );
+    }
+    Ok(Some(scores))
+}
+
+/// The findings (indices) that overlap `start..end`. `by_start` holds every finding's
+/// index sorted by start, and `reach[i]` the furthest end among the first `i + 1` of
+/// them, so the search looks only at findings that can overlap: a linear pass over
+/// a note's sentences, not sentences times findings.
+fn overlapping<'a>(findings: &'a [Finding], by_start: &'a [usize], reach: &'a [usize], start: usize, end: usize) -> impl Iterator<Item = usize> + 'a {
+    let upto = by_start.partition_point(|&i| findings[i].start < end);
+    // The first finding (in start order) whose prefix reaches past `start`.
+    let from = reach[..upto].partition_point(|&r| r <= start);
+    by_start[from..upto].iter().copied().filter(move |&i| findings[i].end > start)
 }
 
 /// Apply the thresholds: veto weak rule findings, add confident model findings.
@@ -55,29 +80,44 @@ pub fn combine(
     enabled: &dyn Fn(Category) -> bool,
     make: &dyn Fn(Category, &SentenceScore, f32) -> Finding,
 ) {
+    let mut by_start: Vec<usize> = (0..findings.len()).collect();
+    by_start.sort_by_key(|&i| findings[i].start);
+    let reach: Vec<usize> = by_start
+        .iter()
+        .scan(0, |furthest, &i| {
+            *furthest = (*furthest).max(findings[i].end);
+            Some(*furthest)
+        })
+        .collect();
     let mut added = Vec::new();
+    let mut vetoed = vec![false; findings.len()];
     for s in scores {
+        let here: Vec<usize> = overlapping(findings, &by_start, &reach, s.start, s.end).collect();
         // The model adds only where the rules raised nothing at all: a sentence they
         // flagged is being reworked anyway, and out of fold a model finding of another
         // category there was mostly the same problem under a second name.
-        let ruled_sentence = findings.iter().any(|f| f.start < s.end && f.end > s.start);
+        let ruled_sentence = !here.is_empty();
         for cat in Category::ALL {
             if !enabled(cat) {
                 continue;
             }
             let t = thresholds[cat.index()].get(s.lang);
             let p = s.p[cat.index()];
-            let in_sentence = |f: &Finding| f.category == cat && f.start < s.end && f.end > s.start;
-            let ruled = findings.iter().any(in_sentence);
-            if ruled {
+            let ruled: Vec<usize> = here.iter().copied().filter(|&i| findings[i].category == cat).collect();
+            if !ruled.is_empty() {
                 if t.veto.is_some_and(|v| p < v) {
-                    findings.retain(|f| !in_sentence(f));
+                    ruled.into_iter().for_each(|i| vetoed[i] = true);
                 }
             } else if !ruled_sentence && t.add.is_some_and(|a| p >= a) {
                 added.push(make(cat, s, p));
             }
         }
     }
+    let mut k = 0;
+    findings.retain(|_| {
+        k += 1;
+        !vetoed[k - 1]
+    });
     findings.extend(added);
     findings.sort_by_key(|f| (f.start, f.end, f.category));
 }
@@ -136,6 +176,19 @@ mod tests {
         let scores = [score(0, 40, Lang::En, 0.995), score(41, 80, Lang::Cy, 0.995), score(81, 120, Lang::Cy, 0.9995)];
         let got: Vec<usize> = combined(&scores, Vec::new()).into_iter().map(|f| f.1).collect();
         assert_eq!(got, vec![0, 81], "0.995 is enough in English, not in Welsh");
+    }
+
+    #[test]
+    fn a_veto_drops_the_rules_findings_of_its_category_in_that_sentence_only() {
+        let mut t = thresholds();
+        t[Category::Vague.index()].en.veto = Some(0.5);
+        let scores = [score(0, 40, Lang::En, 0.0), score(41, 80, Lang::En, 0.0)];
+        let mut findings = vec![finding(Category::Vague, 10, 20), finding(Category::Rationale, 12, 30), finding(Category::Vague, 50, 60)];
+        let mut high = scores.clone();
+        high[1].p[Category::Vague.index()] = 0.9;
+        combine(&high, &mut findings, &t, &|_| true, &|cat, s, _| finding(cat, s.start, s.end));
+        let kept: Vec<(Category, usize)> = findings.iter().map(|f| (f.category, f.start)).collect();
+        assert_eq!(kept, vec![(Category::Rationale, 12), (Category::Vague, 50)]);
     }
 
     #[test]

@@ -99,7 +99,15 @@ fn hex(digest: &[u8]) -> String {
 /// Read an installed model file, checking its size and hash against the manifest.
 pub fn read_verified(spec: &ModelSpec, dir: &Path) -> Result<Vec<u8>, StoreError> {
     let path = spec.path_in(dir);
-    let bytes = fs::read(&path).map_err(|e| file_err(&path, e))?;
+    // A regular file, read no further than one byte past its pinned size: a pipe or
+    // a device in a models folder is refused, not waited on or read for ever.
+    let bytes = match crate::input::read_bytes(&path, spec.size) {
+        Ok(bytes) => bytes,
+        Err(crate::input::InputError::TooLarge(_)) => {
+            return Err(file_err(&path, format!("is larger than the {} bytes expected (replaced?); run `cofnod models install {}`", spec.size, spec.name)))
+        }
+        Err(e) => return Err(file_err(&path, e)),
+    };
     if bytes.len() as u64 != spec.size {
         return Err(file_err(
             &path,

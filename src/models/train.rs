@@ -117,7 +117,10 @@ pub fn train(engine: &Engine, models: &Models, cases: &[Case], say: &mut dyn FnM
         fold_weights.push(weights);
         for (ci, case) in pool.iter().enumerate().filter(|(_, c)| fold(&c.id) == k) {
             let rules = engine.analyse(&case.text).findings;
-            let scores = engine.with_document(&case.text, |doc| review::score_sentences(models, &heads, doc)).map_err(err)?;
+            let scores = engine
+                .with_document(&case.text, |doc| review::score_sentences(models, &heads, doc, &|| false))
+                .map_err(err)?
+                .unwrap_or_default();
             scored[ci] = Some(ValCase { id: case.id.clone(), text: case.text.clone(), lang: case.lang, expect: case.expect.clone(), rules, scores });
         }
     }

@@ -22,6 +22,7 @@ pub mod text;
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use toml::Spanned;
 
 pub use lexicon::{Hit, Lexicon, ScanScratch, SetId};
 pub use text::{Explanation, Messages};
@@ -50,13 +51,25 @@ const EMBEDDED_LABELS: &str = include_str!("../rules/labels.toml");
 const EMBEDDED_MESSAGES: &str = include_str!("../rules/messages.toml");
 const EMBEDDED_EXPLANATIONS: &str = include_str!("../rules/explanations.toml");
 
-/// A problem in a rule file, naming the file.
-#[derive(Debug, thiserror::Error)]
-#[error("{file}: {problem}")]
+/// A problem in a rule file, naming the file and, where known, the line and column.
+/// The problem never quotes the file (see `crate::safe_text`).
+#[derive(Debug)]
 pub struct RuleError {
     pub file: String,
+    pub at: Option<(usize, usize)>,
     pub problem: String,
 }
+
+impl std::fmt::Display for RuleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.at {
+            Some((line, column)) => write!(f, "{}:{line}:{column}: {}", self.file, self.problem),
+            None => write!(f, "{}: {}", self.file, self.problem),
+        }
+    }
+}
+
+impl std::error::Error for RuleError {}
 
 /// A rule file's text and the name to report problems under.
 pub struct RuleSource {
@@ -64,35 +77,36 @@ pub struct RuleSource {
     pub text: String,
 }
 
+/// A rule file's fields, each with its place in the file for error messages.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RuleFileSpec {
-    language: String,
-    category: String,
-    severity: Option<String>,
+    language: Spanned<String>,
+    category: Spanned<String>,
+    severity: Option<Spanned<String>>,
     #[serde(default)]
     terms: Vec<TermSpec>,
     #[serde(default)]
-    signals: BTreeMap<String, Vec<String>>,
+    signals: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TermSpec {
-    id: String,
+    id: Spanned<String>,
     #[serde(rename = "match")]
-    phrases: Vec<String>,
+    phrases: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
     suggest: Vec<String>,
     /// Advice shown when no replacement can be offered as it stands.
     hint: Option<String>,
     message: Option<String>,
-    severity: Option<String>,
+    severity: Option<Spanned<String>>,
     /// Phrases that, in the same sentence, make the term not a problem: an acronym's
     /// expansion, the detail that makes a vague phrase specific ("smell of"), a
     /// literal use ("get on and off"). Read by plain-language and vague.
     #[serde(default, alias = "explained_by")]
-    unless: Vec<String>,
+    unless: Vec<Spanned<String>>,
     /// For checks that look only in a context (own-words: outcomes and views), a
     /// term that is a problem anywhere.
     #[serde(default)]
@@ -175,7 +189,7 @@ impl RuleBook {
     /// The embedded rules plus an organisation's own rule files.
     pub fn with_extra(extra: &[RuleSource]) -> Result<RuleBook, RuleError> {
         let labels = LabelTable::from_toml(EMBEDDED_LABELS)
-            .map_err(|problem| RuleError { file: "labels.toml".into(), problem })?;
+            .map_err(|problem| RuleError { file: "labels.toml".into(), at: None, problem })?;
         let messages = embedded_messages();
         let mut book = RuleBook { labels, langs: [LangRules::default(), LangRules::default()], messages };
         for (name, text) in EMBEDDED_RULES {
@@ -199,16 +213,21 @@ impl RuleBook {
     }
 
     fn add_file(&mut self, file: &str, text: &str) -> Result<(), RuleError> {
-        let err = |problem: String| RuleError { file: file.to_string(), problem };
-        let spec: RuleFileSpec = toml::from_str(text).map_err(|e| err(e.to_string()))?;
-        let lang = Lang::parse(&spec.language)
-            .ok_or_else(|| err(format!("language must be \"en\" or \"cy\", not \"{}\"", spec.language)))?;
-        let category = Category::from_id(&spec.category).ok_or_else(|| {
-            let known: Vec<&str> = Category::ALL.iter().map(|c| c.id()).collect();
-            err(format!("unknown category \"{}\"; known: {}", spec.category, known.join(", ")))
+        let err = |at: Option<(usize, usize)>, problem: String| RuleError { file: file.to_string(), at, problem };
+        let at = |span: std::ops::Range<usize>| Some(crate::safe_text::line_col(text, span.start));
+        let spec: RuleFileSpec = toml::from_str(text).map_err(|e| {
+            let (at, problem) = crate::safe_text::toml_error(&e, text);
+            err(at, problem)
         })?;
-        let parse_severity = |s: &str| {
-            Severity::parse(s).ok_or_else(|| err(format!("severity must be hint, info, warning or error, not \"{s}\"")))
+        let lang = Lang::parse(spec.language.get_ref())
+            .ok_or_else(|| err(at(spec.language.span()), "language must be \"en\" or \"cy\"".to_string()))?;
+        let category = Category::from_id(spec.category.get_ref()).ok_or_else(|| {
+            let known: Vec<&str> = Category::ALL.iter().map(|c| c.id()).collect();
+            err(at(spec.category.span()), format!("unknown category; known: {}", known.join(", ")))
+        })?;
+        let parse_severity = |s: &Spanned<String>| {
+            Severity::parse(s.get_ref())
+                .ok_or_else(|| err(at(s.span()), "severity must be hint, info, warning or error".to_string()))
         };
         let file_severity = match &spec.severity {
             Some(s) => parse_severity(s)?,
@@ -217,34 +236,34 @@ impl RuleBook {
         let rules = &mut self.langs[lang as usize];
 
         for (name, phrases) in &spec.signals {
-            if !checks::signal_names(category).contains(&name.as_str()) {
-                return Err(err(format!(
-                    "{category} has no signal list \"{name}\"; known: {}",
-                    checks::signal_names(category).join(", ")
-                )));
+            if !checks::signal_names(category).contains(&name.get_ref().as_str()) {
+                return Err(err(
+                    at(name.span()),
+                    format!("{category} has no such signal list; known: {}", checks::signal_names(category).join(", ")),
+                ));
             }
-            let set = LangRules::signal_set(category, name);
+            let set = LangRules::signal_set(category, name.get_ref());
             for (i, phrase) in phrases.iter().enumerate() {
-                let parsed = pattern::parse(phrase, lang).map_err(|p| err(format!("signals.{name}: {p}")))?;
+                let parsed = pattern::parse(phrase.get_ref(), lang).map_err(|p| err(at(phrase.span()), format!("signals.{name}: {p}", name = name.get_ref())))?;
                 rules.lexicon.add(set, i as u32, parsed);
             }
         }
 
         for term in spec.terms {
-            if !is_rule_id(&term.id) {
-                return Err(err(format!("term id \"{}\" must use lowercase letters, digits and hyphens", term.id)));
+            let id = term.id.get_ref();
+            if !is_rule_id(id) {
+                return Err(err(at(term.id.span()), "a term id must use lowercase letters, digits and hyphens".to_string()));
             }
-            if term.phrases.is_empty() {
-                return Err(err(format!("term \"{}\" has no phrases to match", term.id)));
+            if term.phrases.get_ref().is_empty() {
+                return Err(err(at(term.phrases.span()), format!("term \"{id}\" has no phrases to match")));
             }
             let entry = rules.terms.len() as u32;
-            for phrase in &term.phrases {
-                let parsed = pattern::parse(phrase, lang).map_err(|p| err(format!("term \"{}\": {p}", term.id)))?;
-                rules.lexicon.add(LangRules::terms_set(category), entry, parsed);
-            }
-            for phrase in &term.unless {
-                let parsed = pattern::parse(phrase, lang).map_err(|p| err(format!("term \"{}\": {p}", term.id)))?;
-                rules.lexicon.add(LangRules::unless_set(category), entry, parsed);
+            let lists = [(term.phrases.get_ref(), LangRules::terms_set(category)), (&term.unless, LangRules::unless_set(category))];
+            for (phrases, set) in lists {
+                for phrase in phrases {
+                    let parsed = pattern::parse(phrase.get_ref(), lang).map_err(|p| err(at(phrase.span()), format!("term \"{id}\": {p}")))?;
+                    rules.lexicon.add(set, entry, parsed);
+                }
             }
             let severity = match &term.severity {
                 Some(s) => parse_severity(s)?,
@@ -253,8 +272,8 @@ impl RuleBook {
             rules.terms.push(Term {
                 category,
                 lang,
-                rule: format!("{category}/{}", term.id),
-                phrases: term.phrases,
+                rule: format!("{category}/{id}"),
+                phrases: term.phrases.into_inner().into_iter().map(Spanned::into_inner).collect(),
                 suggest: term.suggest,
                 hint: term.hint,
                 message: term.message,
