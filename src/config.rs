@@ -283,9 +283,11 @@ impl Config {
         Config::parse(&source, path)
     }
 
-    /// The nearest `cofnod.toml` in `dir` or its ancestors.
+    /// The nearest `cofnod.toml` in `dir` or its ancestors. Anything by that name
+    /// counts (a pipe or a folder too), so that loading it says what is wrong with it
+    /// rather than cofnod passing it over in silence.
     pub fn find(dir: &Path) -> Option<PathBuf> {
-        dir.ancestors().map(|d| d.join(FILE_NAME)).find(|p| p.is_file())
+        dir.ancestors().map(|d| d.join(FILE_NAME)).find(|p| std::fs::metadata(p).is_ok())
     }
 }
 

@@ -270,6 +270,20 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    #[test]
+    fn a_folder_that_cannot_be_read_is_reported() {
+        let missing = std::env::temp_dir().join(format!("cofnod-no-such-folder-{}", std::process::id()));
+        let (found, others) = notes_under(&missing);
+        assert_eq!(others, 0);
+        match &found[..] {
+            [Found::Problem(path, why)] => {
+                assert_eq!(path, &missing);
+                assert!(why.starts_with("could not read the folder: "), "{why}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[cfg(target_os = "linux")]
     #[test]
     fn devices_and_system_files_are_refused_unread() {

@@ -35,9 +35,10 @@ pub struct StatusParams {
     pub uri: Uri,
     pub language: String,
     pub findings: usize,
-    /// Why the note was not checked (too large), if it was not.
+    /// Something the writer should know about this note's check: that it was not
+    /// checked (too large), or that only some of its findings are shown.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub unchecked: Option<String>,
+    pub notice: Option<String>,
 }
 
 impl Notification for StatusNotification {
@@ -228,8 +229,8 @@ struct Outcome {
     findings: Vec<Finding>,
     text: Arc<str>,
     micros: u128,
-    /// Why the note was not checked, if it was not (too large).
-    unchecked: Option<String>,
+    /// What the writer should know about this check (see `StatusParams::notice`).
+    notice: Option<String>,
 }
 
 /// Rules only (`models` None, re-using the paragraph cache), or rules and models;
@@ -245,7 +246,7 @@ fn analyse(
     let started = Instant::now();
     if setup.path.as_deref().is_some_and(|p| setup.config.is_ignored(p)) {
         // `[files] ignore` or the editor's ignore setting covers this note.
-        return Some(Outcome { diagnostics: Vec::new(), language: DocLanguage::Unknown, findings: Vec::new(), text, micros: 0, unchecked: None });
+        return Some(Outcome { diagnostics: Vec::new(), language: DocLanguage::Unknown, findings: Vec::new(), text, micros: 0, notice: None });
     }
     if text.len() as u64 > setup.max_note_bytes {
         return Some(Outcome::too_large(text, setup.max_note_bytes));
@@ -263,15 +264,21 @@ fn analyse(
         list.filter(path, &text, &mut findings);
     }
     let index = LineIndex::new(&text);
-    let diagnostics = findings.iter().map(|f| convert::diagnostic(&text, &index, f, enc)).collect();
-    Some(Outcome { diagnostics, language: analysis.language, findings, text: text.clone(), micros: started.elapsed().as_micros(), unchecked: None })
+    // An editor slows to a crawl under hundreds of thousands of squiggles, and the
+    // message carrying them would be hundreds of megabytes: the first ones are shown.
+    let diagnostics = findings.iter().take(MAX_DIAGNOSTICS).map(|f| convert::diagnostic(&text, &index, f, enc)).collect();
+    let notice = (findings.len() > MAX_DIAGNOSTICS).then(|| format!("{} findings; the first {MAX_DIAGNOSTICS} are shown", findings.len()));
+    Some(Outcome { diagnostics, language: analysis.language, findings, text: text.clone(), micros: started.elapsed().as_micros(), notice })
 }
+
+/// The most diagnostics published for one note.
+const MAX_DIAGNOSTICS: usize = 5_000;
 
 impl Outcome {
     /// A note over the size limit: nothing checked, and the reason for the status bar.
     fn too_large(text: Arc<str>, limit: u64) -> Outcome {
-        let unchecked = format!("larger than {} MB; not checked (cofnod.maxFileSizeMB)", limit / crate::input::MB);
-        Outcome { diagnostics: Vec::new(), language: DocLanguage::Unknown, findings: Vec::new(), text, micros: 0, unchecked: Some(unchecked) }
+        let notice = format!("larger than {} MB; not checked (cofnod.maxFileSizeMB)", limit / crate::input::MB);
+        Outcome { diagnostics: Vec::new(), language: DocLanguage::Unknown, findings: Vec::new(), text, micros: 0, notice: Some(notice) }
     }
 }
 
@@ -412,7 +419,7 @@ impl Backend {
         let Some(text) = text else {
             let outcome = Outcome::too_large(Arc::from(""), setup.max_note_bytes);
             let name = uri.path().as_str().rsplit('/').next().unwrap_or_default().to_string();
-            let notice = format!("{name}: {}", outcome.unchecked.as_deref().unwrap_or_default());
+            let notice = format!("{name}: {}", outcome.notice.as_deref().unwrap_or_default());
             if self.state().reported.insert(format!("{}\n{notice}", uri.as_str())) {
                 self.client().show_message(MessageType::WARNING, format!("cofnod: {notice}")).await;
             }
@@ -496,8 +503,9 @@ impl Backend {
         self.client().log_message(MessageType::LOG, log).await;
         let language = outcome.language.code().to_string();
         self.client().publish_diagnostics(uri.clone(), outcome.diagnostics, version).await;
-        let unchecked = outcome.unchecked;
-        self.client().send_notification::<StatusNotification>(StatusParams { uri, language, findings: count, unchecked }).await;
+        // The status counts every finding, shown or not.
+        let (findings, notice) = (outcome.findings.len().max(count), outcome.notice);
+        self.client().send_notification::<StatusNotification>(StatusParams { uri, language, findings, notice }).await;
     }
 
     /// "Suggest a plainer version": checked candidates for one sentence, offered to

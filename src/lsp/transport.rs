@@ -118,6 +118,14 @@ fn find_header(bytes: &[u8], from: usize) -> Option<usize> {
     bytes.get(from..)?.windows(HEADER.len()).position(|w| w.eq_ignore_ascii_case(HEADER)).map(|i| from + i)
 }
 
+/// Where `bytes` ends with the start of a `Content-Length` header ("Conte"), if it does.
+fn partial_header_at_end(bytes: &[u8]) -> Option<usize> {
+    (1..HEADER.len().min(bytes.len()))
+        .rev()
+        .find(|&n| bytes[bytes.len() - n..].eq_ignore_ascii_case(&HEADER[..n]))
+        .map(|n| bytes.len() - n)
+}
+
 /// The length a header line gives, wherever in the line the header starts.
 fn content_length(line: &[u8]) -> Option<usize> {
     let at = find_header(line, 0)?;
@@ -206,9 +214,10 @@ pub async fn sanitise(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite
                 match check_body(&body) {
                     Ok(()) => body,
                     Err(problem) => {
-                        // A length too long swallows the next message's header: read
-                        // the body again from the first header inside it.
-                        if let Some(at) = find_header(&body, 1) {
+                        // A length too long swallows the start of the next message:
+                        // read the body again from the first header inside it, or
+                        // from a header cut short at its end.
+                        if let Some(at) = find_header(&body, 1).or_else(|| partial_header_at_end(&body)) {
                             frames.unread(&body[at..]);
                         }
                         malformed_notice(&problem)
@@ -275,6 +284,113 @@ mod tests {
         input.extend_from_slice(frame(GOOD).as_bytes());
         let out = run(&input).await;
         assert!(out.ends_with(GOOD), "{}", &out[..out.len().min(200)]);
+    }
+
+    /// A piece of a client's stream: a good message (its id), bytes of noise, or a
+    /// message whose `Content-Length` is off by some bytes.
+    #[derive(Clone, Debug)]
+    enum Piece {
+        Good(u32),
+        Noise(Vec<u8>),
+        Short(u32, usize),
+        Long(u32, usize),
+    }
+
+    fn message(id: u32) -> String {
+        format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"textDocument/hover","params":{{"n":"{}"}}}}"#, "é".repeat(id as usize % 7))
+    }
+
+    fn piece() -> impl proptest::strategy::Strategy<Value = Piece> {
+        use proptest::prelude::*;
+        // Noise has no "content-length" in it (nothing could tell it from a header).
+        let noise = prop::collection::vec(prop::sample::select(&b"ab :\r\n{}\"x0123"[..]), 0..40).prop_map(Piece::Noise);
+        prop_oneof![
+            6 => (0u32..1000).prop_map(Piece::Good),
+            2 => noise,
+            1 => (0u32..1000, 1usize..30).prop_map(|(id, by)| Piece::Short(id, by)),
+            1 => (0u32..1000, 1usize..30).prop_map(|(id, by)| Piece::Long(id, by)),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 2000,
+            // Failures are kept beside this file (src/lsp/transport.proptest-regressions).
+            failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions"))),
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// Whatever comes before it, every well-framed message that follows a bad
+        /// one gets through, once and in order; nothing panics; everything passed on
+        /// is a frame of well-formed JSON-RPC.
+        #[test]
+        fn the_reader_gets_back_in_step(pieces in proptest::collection::vec(piece(), 0..12)) {
+            let mut input = Vec::new();
+            // Every message sent, in order: a badly framed one may still get through
+            // (a length one byte long that takes in a `\r` is still good JSON).
+            let mut sent = Vec::new();
+            for p in &pieces {
+                match p {
+                    Piece::Good(id) => {
+                        input.extend_from_slice(frame(&message(*id)).as_bytes());
+                        sent.push(message(*id));
+                    }
+                    Piece::Noise(bytes) => input.extend_from_slice(bytes),
+                    Piece::Short(id, by) => {
+                        let body = message(*id);
+                        let n = body.len().saturating_sub(*by).max(1);
+                        input.extend_from_slice(format!("Content-Length: {n}\r\n\r\n{body}").as_bytes());
+                        sent.push(message(*id));
+                    }
+                    Piece::Long(id, by) => {
+                        let body = message(*id);
+                        input.extend_from_slice(format!("Content-Length: {}\r\n\r\n{body}", body.len() + by).as_bytes());
+                        sent.push(message(*id));
+                    }
+                }
+            }
+            // The tail: a blank line ends any header block the noise left open, and
+            // good messages give a long frame something to swallow.
+            input.extend_from_slice(b"\r\n\r\n");
+            for id in 5000..5004 {
+                input.extend_from_slice(frame(&message(id)).as_bytes());
+                sent.push(message(id));
+            }
+            let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+            let out = rt.block_on(run(&input));
+            // Parse the output back into frames: each must be well-formed.
+            let mut bodies = Vec::new();
+            let mut rest = out.as_str();
+            while !rest.is_empty() {
+                let (header, after) = rest.split_once("\r\n\r\n").expect("a header");
+                let n: usize = header.strip_prefix("Content-Length: ").expect("Content-Length").parse().unwrap();
+                let body = &after[..n];
+                proptest::prop_assert!(check_body(body.as_bytes()).is_ok() || body.contains(MALFORMED), "{}", body);
+                bodies.push(body.to_string());
+                rest = &after[n..];
+            }
+            // (A body that took in a few bytes of whitespace is the same message.)
+            let good: Vec<&str> = bodies.iter().filter(|b| !b.contains(MALFORMED)).map(|b| b.trim()).collect();
+            // The last good messages always get through.
+            for id in 5001..5004 {
+                proptest::prop_assert!(good.iter().any(|b| *b == message(id)), "{} missing from {:?}", id, good);
+            }
+            // Every good message after the last bad piece gets through.
+            let last_bad = pieces.iter().rposition(|p| !matches!(p, Piece::Good(_)));
+            for p in &pieces[last_bad.map_or(0, |i| i + 1)..] {
+                if let Piece::Good(id) = p {
+                    proptest::prop_assert!(good.iter().any(|b| *b == message(*id)), "{} missing from {:?}", id, good);
+                }
+            }
+            // Nothing is passed on twice or out of order, and nothing is invented:
+            // what got through is a subsequence of what was sent.
+            let mut at = 0;
+            for b in &good {
+                let i = sent[at..].iter().position(|e| e == *b);
+                proptest::prop_assert!(i.is_some(), "{} was not sent, or came out of order", b);
+                at += i.unwrap_or(0) + 1;
+            }
+        }
     }
 
     #[tokio::test]

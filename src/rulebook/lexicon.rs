@@ -429,3 +429,115 @@ impl Lexicon {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::LabelTable;
+    use crate::rulebook::pattern;
+    use proptest::prelude::*;
+
+    fn labels() -> LabelTable {
+        LabelTable::from_toml(include_str!("../rules/labels.toml")).unwrap()
+    }
+
+    /// Phrase pieces: words, alternatives, wildcards, optional parts and groups.
+    const PIECES: &[&str] = &[
+        "she", "was", "very", "hostile", "[very]", "[*]", "*", "@name", "(very much|really)", "[(very much|really)]",
+        "hostile|angry", "[was|is]", "(she was|he is)", "[(a [b] c|d)]", "(x|y [z])",
+    ];
+    const WORDS: &[&str] = &["she", "was", "very", "much", "really", "hostile", "angry", "is", "he", "Mrs", "a", "b", "c", "d", "x", "z"];
+
+    /// Every way `steps` can end when started at `i`, by trying them all: the
+    /// reference the matcher's memo must agree with.
+    fn ends(cx: &Ctx, steps: &[Step], i: usize) -> Vec<usize> {
+        cx.match_from(steps, i, &mut None).into_iter().collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 3000,
+            // Failures are kept beside this file (src/rulebook/lexicon.proptest-regressions).
+            failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions"))),
+            ..ProptestConfig::default()
+        })]
+
+        /// The memo changes the time a match takes, never its result.
+        #[test]
+        fn memoised_matching_agrees_with_plain_matching(
+            first in prop::sample::select(&["she", "(she|he)", "(she was|he)"][..]),
+            rest in prop::collection::vec(prop::sample::select(PIECES), 0..8),
+            words in prop::collection::vec(prop::sample::select(WORDS), 1..12),
+        ) {
+            let phrase = format!("{first} {}", rest.join(" "));
+            let Ok(parsed) = pattern::parse(&phrase, Lang::En) else { return Ok(()) };
+            let mut lexicon = Lexicon::default();
+            let steps = lexicon.compile_sequence(&parsed.tokens);
+            let text = words.join(" ");
+            let labels = labels();
+            let doc = Document::build_in(&text, &labels, Lang::En);
+            let mut scratch = ScanScratch::default();
+            // The sentence's word ids, as `scan` makes them.
+            lexicon.add(0, 0, parsed);
+            let mut hits = Vec::new();
+            for s in &doc.sentences {
+                lexicon.scan(Lang::En, &doc, s, &mut scratch, &mut hits);
+            }
+            let ids = &scratch.ids;
+            let tokens = doc.sentence_tokens(&doc.sentences[0]);
+            let cx = Ctx { doc: &doc, tokens, ids };
+            for i in 0..=tokens.len() {
+                let mut memo = Memo::default();
+                let memoised = cx.match_from(&steps, i, &mut Some(&mut memo));
+                prop_assert_eq!(memoised.into_iter().collect::<Vec<_>>(), ends(&cx, &steps, i), "{} at {}", phrase, i);
+            }
+        }
+
+        /// Whatever a rule file's phrase says, parsing and matching it never panics,
+        /// and an error never quotes it.
+        #[test]
+        fn any_phrase_parses_or_fails_cleanly(
+            chunks in prop::collection::vec(prop::sample::select(&[
+                "qqz", "zzq", "QZQ", "|", "[", "]", "(", ")", "*", "@name", "^", " ", "  ", "'", "’", "-", "ŵ", "\u{0}", "\n",
+            ][..]), 0..40),
+        ) {
+            let phrase: String = chunks.concat();
+            match pattern::parse(&phrase, Lang::En) {
+                Ok(parsed) => {
+                    let mut lexicon = Lexicon::default();
+                    lexicon.add(0, 0, parsed);
+                    let labels = labels();
+                    let text = "qqz zzq QZQ qqz ŵ qqz zzq";
+                    let doc = Document::build_in(text, &labels, Lang::En);
+                    let mut hits = Vec::new();
+                    let mut scratch = ScanScratch::default();
+                    for s in &doc.sentences {
+                        lexicon.scan(Lang::En, &doc, s, &mut scratch, &mut hits);
+                    }
+                }
+                Err(e) => {
+                    prop_assert!(!e.contains("qqz") && !e.contains("zzq") && !e.contains("QZQ"), "{}", e);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_group_too_large_to_expand_is_indexed_by_its_first_words() {
+        // Nine single words (and one pair) then nine pairs: 82 patterns if expanded.
+        let firsts: Vec<String> = (0..9).map(|i| format!("w{i}")).collect();
+        let seconds: Vec<String> = (0..9).map(|i| format!("v{i} x")).collect();
+        let phrase = format!("({}|y z) ({}) end", firsts.join("|"), seconds.join("|"));
+        let parsed = pattern::parse(&phrase, Lang::En).unwrap();
+        assert!(expansions(&parsed.tokens) > MAX_EXPANSION);
+        let mut lexicon = Lexicon::default();
+        lexicon.add(0, 7, parsed);
+        assert_eq!(lexicon.patterns.len(), 1, "one pattern, not 82");
+        let labels = labels();
+        let text = "then w8 v4 x end";
+        let doc = Document::build_in(text, &labels, Lang::En);
+        let (mut hits, mut scratch) = (Vec::new(), ScanScratch::default());
+        lexicon.scan(Lang::En, &doc, &doc.sentences[0], &mut scratch, &mut hits);
+        assert_eq!(hits.iter().map(|h| (h.entry, h.start, h.end)).collect::<Vec<_>>(), vec![(7, 1, 5)]);
+    }
+}

@@ -194,6 +194,16 @@ impl LspClient {
         assert!(r.get("error").is_none(), "shutdown failed: {r}");
         // stdin stays open: the server must exit on `exit` alone.
         self.notify("exit", Value::Null);
+        self.exit_status()
+    }
+
+    /// `exit` with no `shutdown` before it; returns the exit status code.
+    pub fn exit_now(mut self) -> Option<i32> {
+        self.notify("exit", Value::Null);
+        self.exit_status()
+    }
+
+    fn exit_status(&mut self) -> Option<i32> {
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
             if let Ok(Some(status)) = self.child.try_wait() {
@@ -203,6 +213,29 @@ impl LspClient {
         }
         let _ = self.child.kill();
         None
+    }
+
+    /// Writes bytes as they are, with no framing (to test the server's frame reader).
+    pub fn write_unframed(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// A field of the server's `/proc/PID/status` in KiB (Linux): `VmRSS`, `VmHWM`.
+    pub fn memory_kib(&self, field: &str) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let line = status.lines().find(|l| l.starts_with(field))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    }
+
+    /// The server's CPU time so far (Linux), from `/proc/PID/stat`.
+    pub fn cpu_time(&self) -> Option<Duration> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).ok()?;
+        let after = &stat[stat.rfind(')')? + 2..];
+        let fields: Vec<&str> = after.split_whitespace().collect();
+        let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        Some(Duration::from_millis(ticks * 10))
     }
 
     /// Whether the process is still running.
