@@ -34,7 +34,8 @@ pub fn shown(c: char) -> Cow<'static, str> {
 /// `s` with control and bidirectional characters escaped (`\n`, `\u{1b}`), for a
 /// terminal. Text with none is returned as it is.
 pub fn for_terminal(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(unsafe_char) {
+    // Most text is printable ASCII: one pass over the bytes settles it.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) || !s.chars().any(unsafe_char) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);

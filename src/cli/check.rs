@@ -143,10 +143,17 @@ fn check_one(target: &Target, configured: &Configured, models: Option<&Models>, 
 /// every core busy past a slow file, few enough to bound memory.
 const AHEAD_PER_WORKER: usize = 4;
 
-/// Where the workers are: the next job to take, and how many reports are written.
+/// Bytes of notes in hand at once (read, analysed or waiting to be written), beyond
+/// the one file always allowed: large files are then checked one or two at a time,
+/// since a note's analysis and report take some tens of times its size.
+const IN_HAND_BYTES: u64 = 32 * input::MB;
+
+/// Where the workers are: the next job to take, how many reports are written, and
+/// the bytes of the jobs taken but not yet written.
 struct Progress {
     next: usize,
     written: usize,
+    in_hand: u64,
     stop: bool,
 }
 
@@ -195,7 +202,7 @@ pub fn run(opts: Options) -> i32 {
     let mut skipped = 0;
     let targets = collect(&opts.paths, &mut skipped);
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let mut jobs: Vec<(Target, Arc<Configured>)> = Vec::with_capacity(targets.len());
+    let mut jobs: Vec<(Target, Arc<Configured>, u64)> = Vec::with_capacity(targets.len());
     for t in targets {
         let dir = match &t {
             Target::Stdin => cwd.clone(),
@@ -212,7 +219,12 @@ pub fn run(opts: Options) -> i32 {
                 continue;
             }
         }
-        jobs.push((t, configured));
+        // The size as the folder lists it (a pipe or a device says 0), to ration memory.
+        let size = match &t {
+            Target::File(p, _) => std::fs::metadata(p).map_or(0, |m| m.len()).min(configured.max_note_bytes),
+            Target::Stdin | Target::Problem(..) => 0,
+        };
+        jobs.push((t, configured, size));
     }
 
     // Models load once, on the first note that wants them; without them the rules
@@ -258,7 +270,7 @@ pub fn run(opts: Options) -> i32 {
     // written; the main thread writes each report as soon as its turn comes.
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).min(jobs.len().max(1));
     let ahead = workers * AHEAD_PER_WORKER;
-    let progress = Mutex::new(Progress { next: 0, written: 0, stop: false });
+    let progress = Mutex::new(Progress { next: 0, written: 0, in_hand: 0, stop: false });
     let turn = Condvar::new();
     let mut write_error: Option<std::io::Error> = None;
     std::thread::scope(|scope| {
@@ -267,18 +279,28 @@ pub fn run(opts: Options) -> i32 {
             let tx = tx.clone();
             let (jobs, progress, turn, reporter, models_for) = (&jobs, &progress, &turn, &reporter, &models_for);
             scope.spawn(move || loop {
+                // Jobs are taken in order, each when it is near enough the next to be
+                // written and its bytes fit (or nothing else is in hand): the oldest
+                // job in hand never waits, so the run always moves on.
                 let i = {
                     let mut p = progress.lock().unwrap_or_else(|e| e.into_inner());
-                    while !p.stop && p.next < jobs.len() && p.next >= p.written + ahead {
+                    loop {
+                        if p.stop || p.next >= jobs.len() {
+                            return;
+                        }
+                        let size = jobs[p.next].2;
+                        let near = p.next < p.written + ahead;
+                        let fits = p.in_hand == 0 || p.in_hand + size <= IN_HAND_BYTES;
+                        if near && fits {
+                            p.in_hand += size;
+                            break;
+                        }
                         p = turn.wait(p).unwrap_or_else(|e| e.into_inner());
-                    }
-                    if p.stop || p.next >= jobs.len() {
-                        return;
                     }
                     p.next += 1;
                     p.next - 1
                 };
-                let (target, configured) = &jobs[i];
+                let (target, configured, _) = &jobs[i];
                 let report = check_one(target, configured, models_for(configured), for_text);
                 let bytes = reporter.render(&report);
                 if tx.send((i, report, bytes)).is_err() {
@@ -300,6 +322,7 @@ pub fn run(opts: Options) -> i32 {
                 next_to_write += 1;
                 let mut p = progress.lock().unwrap_or_else(|e| e.into_inner());
                 p.written = next_to_write;
+                p.in_hand -= jobs[next_to_write - 1].2;
                 if let Err(e) = written {
                     p.stop = true;
                     write_error = Some(e);

@@ -29,11 +29,12 @@ pub struct ReportedFinding {
 
 /// A window of a line around a finding: a whole line when it is short, else some
 /// words either side (a note on one long line must not print its whole line for
-/// every finding).
+/// every finding). Control characters are escaped; `caret` is where the finding
+/// starts in the shown text and `width` how long it is, both in characters.
 struct Shown {
-    before: String,
-    target: String,
-    after: String,
+    line: String,
+    caret: usize,
+    width: usize,
 }
 
 /// Lines up to this many characters are shown whole.
@@ -61,8 +62,8 @@ impl Shown {
         let (before, target, after) = (&text[line.start..f.start], &text[f.start..target_end], &text[target_end..line.end]);
         // Cheap bounds first: a long line is never counted whole.
         let short = line.len() <= WHOLE_LINE_CHARS * 4 && text[line.clone()].chars().count() <= WHOLE_LINE_CHARS;
-        let (before, target, after) = if short {
-            (before.to_string(), target.to_string(), after.to_string())
+        let (before, target, after): (std::borrow::Cow<str>, std::borrow::Cow<str>, std::borrow::Cow<str>) = if short {
+            (before.into(), target.into(), after.into())
         } else {
             // A character is at most 4 bytes: look at no more bytes than that allows.
             let (b, cut_b) = take_chars(&before[ceil_boundary(before, before.len().saturating_sub(CONTEXT_CHARS * 4))..], CONTEXT_CHARS, true);
@@ -71,13 +72,15 @@ impl Shown {
             let cut_b = cut_b || b.len() < before.len();
             let cut_a = cut_a || a.len() < after.len();
             (
-                format!("{}{b}", if cut_b { "…" } else { "" }),
-                format!("{t}{}", if cut_t { "…" } else { "" }),
-                format!("{a}{}", if cut_a { "…" } else { "" }),
+                format!("{}{b}", if cut_b { "…" } else { "" }).into(),
+                format!("{t}{}", if cut_t { "…" } else { "" }).into(),
+                format!("{a}{}", if cut_a { "…" } else { "" }).into(),
             )
         };
-        let safe = |s: &str| crate::safe_text::for_terminal(s).into_owned();
-        Shown { before: safe(&before), target: safe(&target), after: safe(&after) }
+        let safe = crate::safe_text::for_terminal;
+        let (before, target, after) = (safe(&before), safe(&target), safe(&after));
+        let (caret, width) = (before.chars().count(), target.chars().count());
+        Shown { line: [before, target, after].concat(), caret, width }
     }
 }
 
@@ -257,9 +260,8 @@ impl Text {
             let number = f.start.line.to_string();
             let pad = " ".repeat(number.len());
             if let Some(shown) = &f.shown {
-                writeln!(out, "  {dim}{number} |{dim:#} {}{}{}", shown.before, shown.target, shown.after)?;
-                let (before, width) = (shown.before.chars().count(), shown.target.chars().count().max(1));
-                writeln!(out, "  {pad} {dim}|{dim:#} {}{sev}{}{sev:#}", " ".repeat(before), "^".repeat(width))?;
+                writeln!(out, "  {dim}{number} |{dim:#} {}", shown.line)?;
+                writeln!(out, "  {pad} {dim}|{dim:#} {}{sev}{}{sev:#}", " ".repeat(shown.caret), "^".repeat(shown.width.max(1)))?;
             }
             let replacements: Vec<String> =
                 f.suggestions.iter().filter_map(|s| s.replacement.as_ref()).map(|r| format!("“{}”", safe(r))).collect();

@@ -284,13 +284,19 @@ pub const MAX_SENTENCE_WORDS: usize = 250;
 fn draft_block(text: &str, block: &Block, detection: Detection) -> BlockDraft {
     let mut draft = BlockDraft { quotes: Vec::new(), sentences: Vec::new() };
     quotes::find_quotes(text, block.start..block.end, &mut draft.quotes);
+    let detect = |start: usize, end: usize, words: &[Span], draft: &BlockDraft| match detection {
+        Detection::Auto(detector) => detect_sentence(text, start, end, words, &|s, e| draft.in_quote(s, e), detector),
+        Detection::Fixed(lang) => Some(lang),
+    };
     for (start, end) in sentences::split_sentences(text, block) {
         let words = tokens::word_spans(text, start..end);
+        if words.len() <= MAX_SENTENCE_WORDS {
+            let lang = detect(start, end, &words, &draft);
+            draft.sentences.push(Draft { start, end, words, lang });
+            continue;
+        }
         for (start, end, words) in sentence_pieces(start, end, words) {
-            let lang = match detection {
-                Detection::Auto(detector) => detect_sentence(text, start, end, &words, &|s, e| draft.in_quote(s, e), detector),
-                Detection::Fixed(lang) => Some(lang),
-            };
+            let lang = detect(start, end, &words, &draft);
             draft.sentences.push(Draft { start, end, words, lang });
         }
     }
@@ -300,12 +306,9 @@ fn draft_block(text: &str, block: &Block, detection: Detection) -> BlockDraft {
 /// A word's byte range.
 type Span = (usize, usize);
 
-/// A sentence, or its pieces of `MAX_SENTENCE_WORDS` words if it is longer (the first
-/// piece starts where the sentence does, the last ends where it does).
+/// A sentence longer than `MAX_SENTENCE_WORDS` in pieces of that many words (the
+/// first piece starts where the sentence does, the last ends where it does).
 fn sentence_pieces(start: usize, end: usize, words: Vec<Span>) -> Vec<(usize, usize, Vec<Span>)> {
-    if words.len() <= MAX_SENTENCE_WORDS {
-        return vec![(start, end, words)];
-    }
     let count = words.len().div_ceil(MAX_SENTENCE_WORDS);
     let mut pieces = Vec::with_capacity(count);
     for (i, chunk) in words.chunks(MAX_SENTENCE_WORDS).enumerate() {

@@ -278,6 +278,7 @@ export interface ServerSettings {
     trace: { server: TraceLevel };
     models: ModelUse;
     modelsDir: string;
+    maxFileSizeMB: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<ServerSettings> = Object.freeze<ServerSettings>({
@@ -290,6 +291,7 @@ export const DEFAULT_SETTINGS: Readonly<ServerSettings> = Object.freeze<ServerSe
     trace: { server: 'off' },
     models: 'auto',
     modelsDir: '',
+    maxFileSizeMB: 20,
 });
 
 /** The setting keys (under `cofnod.`) that are sent to the server. */
@@ -303,12 +305,15 @@ export const SERVER_SETTING_KEYS: readonly string[] = [
     'trace.server',
     'models',
     'modelsDir',
+    'maxFileSizeMB',
 ];
 
 /** Settings the client reads itself and does not send. */
 export const CLIENT_SETTING_KEYS: readonly string[] = ['path'];
 
 export const MAX_DEBOUNCE_MS = 10_000;
+/** The largest note size limit the server accepts, in megabytes. */
+export const MAX_FILE_SIZE_MB = 100_000;
 
 function stringList(value: unknown): string[] {
     if (!Array.isArray(value)) {
@@ -386,7 +391,14 @@ export function shapeSettings(get: (key: string) => unknown): ServerSettings {
             ? (get('models') as ModelUse)
             : DEFAULT_SETTINGS.models,
         modelsDir: typeof get('modelsDir') === 'string' ? (get('modelsDir') as string).trim() : '',
+        maxFileSizeMB: wholeNumberIn(get('maxFileSizeMB'), 1, MAX_FILE_SIZE_MB) ?? DEFAULT_SETTINGS.maxFileSizeMB,
     };
+}
+
+/** A number (or numeric string) rounded and clamped to `min..max`; undefined if none. */
+function wholeNumberIn(value: unknown, min: number, max: number): number | undefined {
+    const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+    return typeof n === 'number' && Number.isFinite(n) ? Math.min(max, Math.max(min, Math.round(n))) : undefined;
 }
 
 /**
@@ -423,6 +435,8 @@ export interface NoteStatus {
     uri: string;
     language: NoteLanguage;
     findings: number;
+    /** What the writer should know: the note was too large to check, or only some findings are shown. */
+    notice?: string;
 }
 
 export const STATUS_NOTIFICATION = 'cofnod/status';
@@ -441,7 +455,11 @@ export function parseStatus(params: unknown): NoteStatus | undefined {
         : 'unknown';
     const findings =
         typeof p.findings === 'number' && Number.isFinite(p.findings) ? Math.max(0, Math.floor(p.findings)) : 0;
-    return { uri: p.uri, language, findings };
+    const status: NoteStatus = { uri: p.uri, language, findings };
+    if (typeof p.notice === 'string' && p.notice.trim() !== '') {
+        status.notice = p.notice.trim().slice(0, 200);
+    }
+    return status;
 }
 
 export function languageLabel(language: NoteLanguage): string {
@@ -475,16 +493,19 @@ export function plural(n: number, one: string, many = one + 's'): string {
 }
 
 /** `cofnod: CY · 3`; `cofnod: …` while the note has not been checked yet. */
-export function formatStatusText(status: Pick<NoteStatus, 'language' | 'findings'> | undefined): string {
+export function formatStatusText(status: Pick<NoteStatus, 'language' | 'findings' | 'notice'> | undefined): string {
     if (status === undefined) {
         return 'cofnod: …';
     }
-    return `cofnod: ${languageLabel(status.language)} · ${status.findings}`;
+    return `cofnod: ${languageLabel(status.language)} · ${status.findings}${status.notice ? ' ⚠' : ''}`;
 }
 
-export function formatStatusTooltip(status: Pick<NoteStatus, 'language' | 'findings'> | undefined): string {
+export function formatStatusTooltip(status: Pick<NoteStatus, 'language' | 'findings' | 'notice'> | undefined): string {
     if (status === undefined) {
         return 'cofnod has not checked this note yet. Click to open the Problems view.';
+    }
+    if (status.notice) {
+        return `cofnod: this note is ${status.notice}.\nClick to open the Problems view.`;
     }
     const findings =
         status.findings === 0

@@ -105,6 +105,7 @@ describe('shapeSettings', () => {
             trace: { server: 'off' },
             models: 'auto',
             modelsDir: '',
+            maxFileSizeMB: 20,
         });
     });
 
@@ -120,6 +121,7 @@ describe('shapeSettings', () => {
             path: '/opt/cofnod',
             models: 'off',
             modelsDir: ' /srv/cofnod/models ',
+            maxFileSizeMB: '50',
         };
         const s = logic.shapeSettings((k) => raw[k]);
         assert.deepEqual(s, {
@@ -132,6 +134,7 @@ describe('shapeSettings', () => {
             trace: { server: 'verbose' },
             models: 'off',
             modelsDir: '/srv/cofnod/models',
+            maxFileSizeMB: 50,
         });
         assert.equal('path' in s, false, 'cofnod.path is for the client only');
     });
@@ -145,8 +148,11 @@ describe('shapeSettings', () => {
             'trace.server': 'loud',
             models: 'sometimes',
             modelsDir: 7,
+            maxFileSizeMB: 'huge',
         };
         const s = logic.shapeSettings((k) => raw[k]);
+        assert.equal(s.maxFileSizeMB, 20);
+        assert.equal(logic.shapeSettings((k) => (k === 'maxFileSizeMB' ? 0 : undefined)).maxFileSizeMB, 1);
         assert.equal(s.models, 'auto');
         assert.equal(s.modelsDir, '');
         assert.equal(s.language, 'auto');
@@ -191,6 +197,9 @@ describe('status bar', () => {
         assert.match(logic.formatStatusTooltip({ language: 'en', findings: 0 }), /no suggestions/);
         assert.match(logic.formatStatusTooltip({ language: 'en', findings: 0 }), /Problems view/);
         assert.match(logic.formatStatusTooltip(undefined), /not checked/);
+        const big = { language: 'unknown' as const, findings: 0, notice: 'larger than 20 MB; not checked (cofnod.maxFileSizeMB)' };
+        assert.match(logic.formatStatusTooltip(big), /this note is larger than 20 MB; not checked/);
+        assert.equal(logic.formatStatusText(big), 'cofnod: – · 0 ⚠');
     });
 
     it('parses the cofnod/status notification defensively', () => {
@@ -204,6 +213,10 @@ describe('status bar', () => {
             language: 'unknown',
             findings: 0,
         });
+        assert.deepEqual(
+            logic.parseStatus({ uri: 'file:///n.md', language: 'unknown', findings: 0, notice: 'larger than 20 MB; not checked' }),
+            { uri: 'file:///n.md', language: 'unknown', findings: 0, notice: 'larger than 20 MB; not checked' },
+        );
         assert.equal(logic.parseStatus({ language: 'en', findings: 1 }), undefined);
         assert.equal(logic.parseStatus(null), undefined);
         assert.equal(logic.parseStatus('file:///n.md'), undefined);

@@ -130,6 +130,7 @@ describe('the bundled extension', { skip }, () => {
             trace: { server: 'off' },
             models: 'auto',
             modelsDir: '',
+            maxFileSizeMB: 20,
         };
         await waitFor('workspace/configuration', () => serverLog().some((m) => m.configurationAnswer));
         const log = serverLog();
