@@ -1,6 +1,7 @@
 //! `cofnod check`: many notes, one engine per configuration, analysed in parallel and
-//! reported in order. Each file's report is written (and flushed) as soon as it and
-//! the files before it are done, and only a few files are in hand at once: memory
+//! reported in order. Each file's report is written as soon as it and the files
+//! before it are done (and flushed before waiting for more), and only a few files
+//! are in hand at once: memory
 //! stays flat however many notes a run has, and a run that is stopped part-way (a
 //! memory cap, a killed job) keeps the reports already written.
 
@@ -148,13 +149,50 @@ const AHEAD_PER_WORKER: usize = 4;
 /// since a note's analysis and report take some tens of times its size.
 const IN_HAND_BYTES: u64 = 32 * input::MB;
 
-/// Where the workers are: the next job to take, how many reports are written, and
-/// the bytes of the jobs taken but not yet written.
+/// Where the run is: the next job to take, how many reports are written, the bytes
+/// of the jobs taken but not yet written, the reports done but not yet written,
+/// how many workers wait for room (so that only then is anyone woken), and whether a
+/// worker is writing.
 struct Progress {
     next: usize,
     written: usize,
     in_hand: u64,
     stop: bool,
+    done: BTreeMap<usize, (FileReport, Vec<u8>)>,
+    idle_workers: usize,
+    writing: bool,
+}
+
+/// The report being written, the totals so far, and the first write error.
+struct Output {
+    out: std::io::BufWriter<std::io::Stdout>,
+    summary: Summary,
+    error: Option<std::io::Error>,
+}
+
+impl Output {
+    /// Writes one file's report; `false` once writing has failed.
+    fn write(&mut self, reporter: &dyn Reporter, report: &FileReport, bytes: &[u8], json: bool) -> bool {
+        self.summary.add(report);
+        if report.error.is_some() && json {
+            eprintln!("cofnod: {}: {}", safe_text::for_terminal(&report.path), report.error.as_deref().unwrap_or_default());
+        }
+        if self.error.is_none() {
+            if let Err(e) = reporter.begin_file(&mut self.out).and_then(|_| self.out.write_all(bytes)) {
+                self.error = Some(e);
+            }
+        }
+        self.error.is_none()
+    }
+
+    fn flush(&mut self) -> bool {
+        if self.error.is_none() {
+            if let Err(e) = self.out.flush() {
+                self.error = Some(e);
+            }
+        }
+        self.error.is_none()
+    }
 }
 
 pub fn run(opts: Options) -> i32 {
@@ -262,28 +300,29 @@ pub fn run(opts: Options) -> i32 {
         }
         Format::Json => Box::new(Json::new(crate::rulebook::embedded_messages())),
     };
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut summary = Summary { skipped, ..Summary::default() };
+    let out = std::io::BufWriter::new(std::io::stdout());
+    let summary = Summary { skipped, ..Summary::default() };
     let for_text = opts.format == Format::Text;
 
     // Workers take jobs in order, no further than `ahead` past the next report to be
-    // written; the main thread writes each report as soon as its turn comes.
+    // written. The worker that finishes the next report to be written writes it, and
+    // any after it that are done, then flushes: no thread waits on another's turn to
+    // write, and a thread is woken only when room for more jobs opens.
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).min(jobs.len().max(1));
     let ahead = workers * AHEAD_PER_WORKER;
-    let progress = Mutex::new(Progress { next: 0, written: 0, in_hand: 0, stop: false });
-    let turn = Condvar::new();
-    let mut write_error: Option<std::io::Error> = None;
+    let shared = Mutex::new(Progress { next: 0, written: 0, in_hand: 0, stop: false, done: BTreeMap::new(), idle_workers: 0, writing: false });
+    let room = Condvar::new();
+    let output = Mutex::new(Output { out, summary, error: None });
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::channel::<(usize, FileReport, Vec<u8>)>();
         for _ in 0..workers {
-            let tx = tx.clone();
-            let (jobs, progress, turn, reporter, models_for) = (&jobs, &progress, &turn, &reporter, &models_for);
+            let (jobs, shared, room, output, reporter, models_for) = (&jobs, &shared, &room, &output, &reporter, &models_for);
+            let json = opts.format == Format::Json;
             scope.spawn(move || loop {
                 // Jobs are taken in order, each when it is near enough the next to be
                 // written and its bytes fit (or nothing else is in hand): the oldest
                 // job in hand never waits, so the run always moves on.
                 let i = {
-                    let mut p = progress.lock().unwrap_or_else(|e| e.into_inner());
+                    let mut p = shared.lock().unwrap_or_else(|e| e.into_inner());
                     loop {
                         if p.stop || p.next >= jobs.len() {
                             return;
@@ -295,46 +334,70 @@ pub fn run(opts: Options) -> i32 {
                             p.in_hand += size;
                             break;
                         }
-                        p = turn.wait(p).unwrap_or_else(|e| e.into_inner());
+                        p.idle_workers += 1;
+                        p = room.wait(p).unwrap_or_else(|e| e.into_inner());
+                        p.idle_workers -= 1;
                     }
                     p.next += 1;
                     p.next - 1
                 };
                 let (target, configured, _) = &jobs[i];
-                let report = check_one(target, configured, models_for(configured), for_text);
-                let bytes = reporter.render(&report);
-                if tx.send((i, report, bytes)).is_err() {
-                    return;
+                // A bug in cofnod must not lose the run (or hang it, waiting for this
+                // report): the file gets an error and the others go on.
+                let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let report = check_one(target, configured, models_for(configured), for_text);
+                    let bytes = reporter.render(&report);
+                    (report, bytes)
+                }));
+                let (report, bytes) = checked.unwrap_or_else(|_| {
+                    let path = match target {
+                        Target::Stdin => PathBuf::from("-"),
+                        Target::File(p, _) | Target::Problem(p, _) => p.clone(),
+                    };
+                    let mut report = FileReport::new(&path);
+                    report.error = Some("cofnod failed on this file (an internal error; please report it)".to_string());
+                    let bytes = reporter.render(&report);
+                    (report, bytes)
+                });
+                let mut p = shared.lock().unwrap_or_else(|e| e.into_inner());
+                p.done.insert(i, (report, bytes));
+                if p.writing {
+                    continue; // The worker writing will reach it.
+                }
+                p.writing = true;
+                loop {
+                    let written = p.written;
+                    if let Some((report, bytes)) = p.done.remove(&written) {
+                        drop(p);
+                        let ok = output.lock().unwrap_or_else(|e| e.into_inner()).write(&**reporter, &report, &bytes, json);
+                        drop((report, bytes));
+                        p = shared.lock().unwrap_or_else(|e| e.into_inner());
+                        p.written += 1;
+                        p.in_hand -= jobs[written].2;
+                        p.stop |= !ok;
+                        if p.idle_workers > 0 {
+                            room.notify_all();
+                        }
+                        continue;
+                    }
+                    // Nothing more is ready: flush, so the reader has every report
+                    // done, then look once more (another may have finished meanwhile).
+                    drop(p);
+                    let ok = output.lock().unwrap_or_else(|e| e.into_inner()).flush();
+                    p = shared.lock().unwrap_or_else(|e| e.into_inner());
+                    p.stop |= !ok;
+                    if p.stop {
+                        room.notify_all();
+                    }
+                    if p.stop || !p.done.contains_key(&p.written) {
+                        p.writing = false;
+                        break;
+                    }
                 }
             });
         }
-        drop(tx);
-        let mut pending: BTreeMap<usize, (FileReport, Vec<u8>)> = BTreeMap::new();
-        let mut next_to_write = 0;
-        for (i, report, bytes) in rx {
-            pending.insert(i, (report, bytes));
-            while let Some((report, bytes)) = pending.remove(&next_to_write) {
-                summary.add(&report);
-                if report.error.is_some() && opts.format == Format::Json {
-                    eprintln!("cofnod: {}: {}", safe_text::for_terminal(&report.path), report.error.as_deref().unwrap_or_default());
-                }
-                let written = reporter.begin_file(&mut out).and_then(|_| out.write_all(&bytes)).and_then(|_| out.flush());
-                next_to_write += 1;
-                let mut p = progress.lock().unwrap_or_else(|e| e.into_inner());
-                p.written = next_to_write;
-                p.in_hand -= jobs[next_to_write - 1].2;
-                if let Err(e) = written {
-                    p.stop = true;
-                    write_error = Some(e);
-                }
-                drop(p);
-                turn.notify_all();
-                if write_error.is_some() {
-                    return;
-                }
-            }
-        }
     });
+    let Output { mut out, summary, error: mut write_error } = output.into_inner().unwrap_or_else(|e| e.into_inner());
     if write_error.is_none() {
         if let Err(e) = reporter.finish(&mut out, &summary).and_then(|_| out.flush()) {
             write_error = Some(e);

@@ -92,7 +92,7 @@ enum Command {
     },
     /// Compare a draft with its rewrite: what was resolved, what is still there,
     /// what is new, and the recording measures before and after. For training.
-    #[command(after_help = "Examples:\n  cofnod compare before.txt after.txt\n  cofnod compare --pairs workshop/ --format html --out report.html\n  cofnod compare --pairs workshop.csv --lang cy --anonymise --format html --out adroddiad.html\n\nExit status: 0 when every pair was compared, 1 when a group report was written but some pairs could not be compared, 2 when no report could be made.")]
+    #[command(after_help = "Examples:\n  cofnod compare before.txt after.txt\n  cofnod compare --pairs workshop/ --format html --out report.html\n  cofnod compare --pairs workshop.csv --lang cy --anonymise --format html --out adroddiad.html\n\nExit status: 0 when every pair was compared, 1 when a group report was written but some pairs could not be compared, 2 when no report could be made, 4 when the report could not be written.")]
     Compare {
         /// BEFORE and AFTER: the two drafts (.txt or .md; - for standard input).
         #[arg(value_name = "DRAFT", conflicts_with = "pairs")]
@@ -238,8 +238,21 @@ fn failed_to_write(e: &std::io::Error) {
     }
 }
 
+/// Says that cofnod failed, and where in its code, but not the panic's message: it
+/// can hold text (a note's words in a slicing error). `COFNOD_DEBUG=1` shows it all.
+fn quiet_panics() {
+    if std::env::var_os("COFNOD_DEBUG").is_some() {
+        return;
+    }
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("cofnod: internal error{at} (a bug; please report it; COFNOD_DEBUG=1 shows more)");
+    }));
+}
+
 /// Runs the command line and returns the process exit code.
 pub fn run() -> i32 {
+    quiet_panics();
     let code = run_command();
     use std::io::Write;
     if let Err(e) = std::io::stdout().flush() {
