@@ -121,7 +121,7 @@ pub fn load(root: &Path) -> Result<Vec<Case>, String> {
             .collect();
         files.sort();
         for file in files {
-            let source = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let source = crate::input::read_text(&file, 64 * crate::input::MB)?;
             all.extend(parse_cases(&source, lang, &file)?);
         }
     }

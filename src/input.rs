@@ -218,6 +218,14 @@ pub fn read_stdin(limit: u64) -> Result<Decoded, InputError> {
     decode(&read_stdin_bytes(limit)?)
 }
 
+/// Reads a UTF-8 text file of at most `limit` bytes (corpus files, evaluation sets):
+/// regular files only, errors naming the file.
+pub fn read_text(path: &Path, limit: u64) -> Result<String, String> {
+    let name = crate::safe_text::path(path);
+    let bytes = read_bytes(path, limit).map_err(|e| format!("{name}: {e}"))?;
+    String::from_utf8(bytes).map_err(|_| format!("{name}: {}", InputError::NotUtf8))
+}
+
 /// Is `path` (after following links) under `/proc`, `/sys` or `/dev`?
 pub fn is_system_path(path: &Path) -> bool {
     let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());

@@ -312,7 +312,7 @@ fn outcomes(outcome: Option<String>, evaluate: Option<PathBuf>, models_dir: Opti
     let result = (|| -> Result<(), String> {
         let models = crate::models::Models::load(&crate::models::store::models_dir(models_dir, None)).map_err(|e| e.to_string())?;
         if let Some(file) = evaluate {
-            let tsv = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let tsv = crate::input::read_text(&file, 64 * crate::input::MB)?;
             say!("lang    n  top-1  top-1 (or also)  top-3  top-3 (or also)");
             for (lang, c) in crate::models::outcomes::evaluate(&models, &tsv)? {
                 let pct = |k: usize| 100.0 * k as f64 / c[0].max(1) as f64;

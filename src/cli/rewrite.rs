@@ -89,7 +89,7 @@ fn measure(opts: &Options) -> Result<(), String> {
     let dir = store::models_dir(opts.models_dir.as_deref(), None);
     let models = Models::load(&dir).map_err(|e| e.to_string())?;
     if let Some(file) = &opts.pairs {
-        let tsv = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let tsv = crate::input::read_text(file, 64 * crate::input::MB)?;
         let pairs = rewrite::pair_similarities(&models, &tsv)?;
         let (t, balanced, kept, caught) = rewrite::choose_threshold(&pairs);
         say!("{} pairs; best threshold {t:.2}: balanced accuracy {balanced:.3} (keep pairs passed {kept:.3}, change pairs refused {caught:.3})", pairs.len());

@@ -408,9 +408,8 @@ impl Backend {
             let state = self.state();
             let Some(doc) = state.docs.get(&uri).filter(|d| d.generation == wanted) else { return };
             // A note over the limit is not copied, let alone analysed.
-            let text: Arc<str> = if doc.text.len_bytes() as u64 > setup.max_note_bytes { Arc::from("") } else { Arc::from(doc.text.text()) };
-            let too_large = text.is_empty() && doc.text.len_bytes() > 0;
-            let text = if too_large { None } else { Some(text) };
+            let too_large = doc.text.len_bytes() as u64 > setup.max_note_bytes;
+            let text = (!too_large).then(|| Arc::<str>::from(doc.text.text()));
             (text, doc.version, doc.cache.clone(), state.encoding, state.trace_verbose || state.settings.trace_verbose)
         };
         let problems = setup.problems.clone();
@@ -597,9 +596,9 @@ impl Backend {
         let setup = self.setup_for(uri).await?;
         let (text, cache, enc, wanted, live) = {
             let state = self.state();
-            let doc = state.docs.get(uri)?;
-            let text = if doc.text.len_bytes() as u64 > setup.max_note_bytes { Arc::from("") } else { Arc::<str>::from(doc.text.text()) };
-            (text, doc.cache.clone(), state.encoding, doc.generation, doc.live.clone())
+            // A note over the size limit has no findings to hover on or fix.
+            let doc = state.docs.get(uri).filter(|d| d.text.len_bytes() as u64 <= setup.max_note_bytes)?;
+            (Arc::<str>::from(doc.text.text()), doc.cache.clone(), state.encoding, doc.generation, doc.live.clone())
         };
         self.start_loading(&setup);
         let forced = setup.config.settings.message_lang;
