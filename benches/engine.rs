@@ -14,33 +14,14 @@ use std::path::{Path, PathBuf};
 #[path = "support/notes.rs"]
 mod notes;
 
-use notes::{mixed_note, Lcg};
+use notes::{corpus_texts, mixed_note, write_notes};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-/// Every case text of the corpus, in file order.
-fn corpus_texts() -> Vec<String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-    cofnod::corpus::load(&root).expect("corpus loads").into_iter().map(|c| c.text).collect()
-}
-
 /// A folder of notes totalling `bytes`, each 3 to 20 KB, built from corpus texts.
 fn bulk_notes(bytes: usize) -> tempfile::TempDir {
-    let texts = corpus_texts();
     let dir = tempfile::tempdir().expect("temporary folder");
-    let mut rng = Lcg(10);
-    let (mut total, mut n) = (0, 0);
-    while total < bytes {
-        let target = 3000 + rng.next(17000);
-        let mut note = String::new();
-        while note.len() < target {
-            note.push_str(&texts[rng.next(texts.len())]);
-            note.push_str("\n\n");
-        }
-        total += note.len();
-        std::fs::write(dir.path().join(format!("note{n:05}.txt")), &note).expect("write note");
-        n += 1;
-    }
+    write_notes(dir.path(), bytes, &corpus_texts(), 10);
     dir
 }
 

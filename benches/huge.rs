@@ -19,7 +19,7 @@ mod lsp_client;
 mod notes;
 
 use lsp_client::{file_uri, LspClient};
-use notes::Lcg;
+use notes::{corpus_texts, write_notes, Lcg};
 use serde_json::json;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -28,29 +28,6 @@ use std::time::{Duration, Instant};
 
 fn bin() -> PathBuf {
     std::env::var_os("COFNOD_BENCH_BIN").map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_cofnod")), PathBuf::from)
-}
-
-fn corpus_texts() -> Vec<String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-    cofnod::corpus::load(&root).expect("corpus loads").into_iter().map(|c| c.text).collect()
-}
-
-/// Writes notes of 3 to 20 KB into `dir` until they total `bytes`.
-fn write_notes(dir: &Path, bytes: usize, texts: &[String]) -> u64 {
-    let mut rng = Lcg(13);
-    let (mut total, mut n) = (0, 0);
-    while total < bytes {
-        let target = 3000 + rng.next(17000);
-        let mut note = String::new();
-        while note.len() < target {
-            note.push_str(&texts[rng.next(texts.len())]);
-            note.push_str("\n\n");
-        }
-        total += note.len();
-        std::fs::write(dir.join(format!("note{n:06}.txt")), &note).expect("write note");
-        n += 1;
-    }
-    total as u64
 }
 
 /// One note of about `bytes`, paragraphs from the corpus; on one line if `one_line`.
@@ -106,7 +83,7 @@ fn main() {
         for mb in [100, 500] {
             let dir = tmp.path().join(format!("bulk{mb}"));
             std::fs::create_dir(&dir).unwrap();
-            let bytes = write_notes(&dir, mb * 1_000_000, &texts);
+            let bytes = write_notes(&dir, mb * 1_000_000, &texts, 13);
             report(&format!("check --format json, a folder of notes ({mb} MB)"), bytes, measure(&["check", "--format", "json", dir.to_str().unwrap()]));
             report(&format!("check (text), a folder of notes ({mb} MB)"), bytes, measure(&["check", dir.to_str().unwrap()]));
             std::fs::remove_dir_all(&dir).unwrap();

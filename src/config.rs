@@ -186,23 +186,7 @@ impl IgnoreGlobs {
 
 /// A problem with a configuration or a rule file, naming the file and, where known,
 /// the line and column. The problem never quotes the file.
-#[derive(Debug)]
-pub struct ConfigError {
-    pub file: String,
-    pub at: Option<(usize, usize)>,
-    pub problem: String,
-}
-
-impl std::fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.at {
-            Some((line, column)) => write!(f, "{}:{line}:{column}: {}", self.file, self.problem),
-            None => write!(f, "{}: {}", self.file, self.problem),
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {}
+pub type ConfigError = crate::safe_text::FileProblem;
 
 pub fn is_known_id(id: &str) -> bool {
     match id.split_once('/') {
@@ -216,10 +200,7 @@ impl Config {
         let file = crate::safe_text::path(path);
         let err = |at: Option<(usize, usize)>, problem: String| ConfigError { file: file.clone(), at, problem };
         let at = |span: std::ops::Range<usize>| Some(crate::safe_text::line_col(source, span.start));
-        let spec: ConfigSpec = toml::from_str(source).map_err(|e| {
-            let (at, problem) = crate::safe_text::toml_error(&e, source);
-            err(at, problem)
-        })?;
+        let spec: ConfigSpec = toml::from_str(source).map_err(|e| ConfigError::toml(&file, source, e.span(), e.message()))?;
         let base = path.parent().unwrap_or(Path::new("."));
         let mut settings = Settings::default();
         for id in spec.rules.disable {

@@ -63,10 +63,7 @@ impl IgnoreList {
         }
         let text = crate::input::read_settings_file(&path).map_err(|e| format!("{name}: {e}"))?;
         let entries = toml::from_str::<FileSpec>(&text)
-            .map_err(|e| match crate::safe_text::toml_error(&e, &text) {
-                (Some((line, column)), problem) => format!("{name}:{line}:{column}: {problem}"),
-                (None, problem) => format!("{name}: {problem}"),
-            })?
+            .map_err(|e| crate::safe_text::FileProblem::toml(&name, &text, e.span(), e.message()).to_string())?
             .ignored;
         Ok(IgnoreList { root: root.to_path_buf(), entries })
     }

@@ -114,10 +114,34 @@ pub fn toml_message(message: &str) -> String {
     out.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("; ")
 }
 
-/// A TOML error as a position (if known) and a message with nothing of the file in it.
-pub fn toml_error(e: &toml::de::Error, source: &str) -> (Option<(usize, usize)>, String) {
-    (e.span().map(|s| line_col(source, s.start)), toml_message(e.message()))
+/// A problem in one of the user's files (a rule file, a configuration, the ignore
+/// list): the file's name, the line and column where known, and what is wrong.
+/// Shown as `file:line:col: problem`; the problem never quotes the file.
+#[derive(Debug)]
+pub struct FileProblem {
+    pub file: String,
+    pub at: Option<(usize, usize)>,
+    pub problem: String,
 }
+
+impl FileProblem {
+    /// A TOML parser's error (toml or toml_edit: its span and message) in `source`,
+    /// the text of `file`.
+    pub fn toml(file: &str, source: &str, span: Option<std::ops::Range<usize>>, message: &str) -> FileProblem {
+        FileProblem { file: file.to_string(), at: span.map(|s| line_col(source, s.start)), problem: toml_message(message) }
+    }
+}
+
+impl std::fmt::Display for FileProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.at {
+            Some((line, column)) => write!(f, "{}:{line}:{column}: {}", self.file, self.problem),
+            None => write!(f, "{}: {}", self.file, self.problem),
+        }
+    }
+}
+
+impl std::error::Error for FileProblem {}
 
 #[cfg(test)]
 mod tests {
@@ -152,7 +176,7 @@ mod tests {
                 category: Option<String>,
             }
             let e = toml::from_str::<Spec>(&source).unwrap_err();
-            let (at, message) = toml_error(&e, &source);
+            let FileProblem { at, problem: message, .. } = FileProblem::toml("f.toml", &source, e.span(), e.message());
             assert!(!message.contains(secret), "{source:?} → {message}");
             assert!(!message.is_empty() && !message.contains('\n'), "{message}");
             assert!(at.is_some() || message.contains("missing"), "{source:?} → {message}");

@@ -33,3 +33,28 @@ pub fn mixed_note(words: usize) -> String {
     note
 }
 
+
+/// Every case text of the corpus, in file order.
+pub fn corpus_texts() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    cofnod::corpus::load(&root).expect("corpus loads").into_iter().map(|c| c.text).collect()
+}
+
+/// Writes notes of 3 to 20 KB, made of corpus texts, into `dir` until they total
+/// `bytes` (`noteNNNNNN.txt`; the same notes for the same `seed`). Returns the total.
+pub fn write_notes(dir: &Path, bytes: usize, texts: &[String], seed: u64) -> u64 {
+    let mut rng = Lcg(seed);
+    let (mut total, mut n) = (0, 0);
+    while total < bytes {
+        let target = 3000 + rng.next(17000);
+        let mut note = String::new();
+        while note.len() < target {
+            note.push_str(&texts[rng.next(texts.len())]);
+            note.push_str("\n\n");
+        }
+        total += note.len();
+        std::fs::write(dir.join(format!("note{n:06}.txt")), &note).expect("write note");
+        n += 1;
+    }
+    total as u64
+}

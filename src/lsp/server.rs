@@ -701,14 +701,10 @@ fn disable_in_config(root: &Path, rule: &str) -> Result<PathBuf, String> {
     } else {
         crate::input::read_settings_file(&path).map_err(|e| format!("{name}: {e}"))?
     };
-    let mut doc: toml_edit::DocumentMut = source.parse().map_err(|e: toml_edit::TomlError| {
-        // Name the place and the problem, never the file's text.
-        let problem = crate::safe_text::toml_message(e.message());
-        match e.span().map(|s| crate::safe_text::line_col(&source, s.start)) {
-            Some((line, column)) => format!("{name}:{line}:{column}: {problem}"),
-            None => format!("{name}: {problem}"),
-        }
-    })?;
+    // A problem names the place and what is wrong, never the file's text.
+    let mut doc: toml_edit::DocumentMut = source
+        .parse()
+        .map_err(|e: toml_edit::TomlError| crate::safe_text::FileProblem::toml(&name, &source, e.span(), e.message()).to_string())?;
     let rules = doc.entry("rules").or_insert_with(toml_edit::table).as_table_mut().ok_or_else(|| format!("{name}: [rules] is not a table"))?;
     let disable = rules
         .entry("disable")

@@ -53,23 +53,7 @@ const EMBEDDED_EXPLANATIONS: &str = include_str!("../rules/explanations.toml");
 
 /// A problem in a rule file, naming the file and, where known, the line and column.
 /// The problem never quotes the file (see `crate::safe_text`).
-#[derive(Debug)]
-pub struct RuleError {
-    pub file: String,
-    pub at: Option<(usize, usize)>,
-    pub problem: String,
-}
-
-impl std::fmt::Display for RuleError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.at {
-            Some((line, column)) => write!(f, "{}:{line}:{column}: {}", self.file, self.problem),
-            None => write!(f, "{}: {}", self.file, self.problem),
-        }
-    }
-}
-
-impl std::error::Error for RuleError {}
+pub type RuleError = crate::safe_text::FileProblem;
 
 /// A rule file's text and the name to report problems under.
 pub struct RuleSource {
@@ -215,10 +199,7 @@ impl RuleBook {
     fn add_file(&mut self, file: &str, text: &str) -> Result<(), RuleError> {
         let err = |at: Option<(usize, usize)>, problem: String| RuleError { file: file.to_string(), at, problem };
         let at = |span: std::ops::Range<usize>| Some(crate::safe_text::line_col(text, span.start));
-        let spec: RuleFileSpec = toml::from_str(text).map_err(|e| {
-            let (at, problem) = crate::safe_text::toml_error(&e, text);
-            err(at, problem)
-        })?;
+        let spec: RuleFileSpec = toml::from_str(text).map_err(|e| RuleError::toml(file, text, e.span(), e.message()))?;
         let lang = Lang::parse(spec.language.get_ref())
             .ok_or_else(|| err(at(spec.language.span()), "language must be \"en\" or \"cy\"".to_string()))?;
         let category = Category::from_id(spec.category.get_ref()).ok_or_else(|| {
