@@ -152,17 +152,30 @@ fn ignore_globs(pattern: &str) -> Result<[globset::Glob; 2], String> {
     Ok([glob, under])
 }
 
+/// An ignore pattern that is not a valid glob: which one (0-based) and why.
+#[derive(Debug)]
+pub struct BadGlob {
+    pub index: usize,
+    pub problem: String,
+}
+
+impl std::fmt::Display for BadGlob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "pattern {}: {}", self.index + 1, self.problem)
+    }
+}
+
 impl IgnoreGlobs {
     /// `patterns` relative to `base`. A pattern without a `/` matches a file name at
     /// any depth (`*.draft.md`), as in `.gitignore`.
-    pub fn new(base: &Path, patterns: &[String]) -> Result<IgnoreGlobs, String> {
+    pub fn new(base: &Path, patterns: &[String]) -> Result<IgnoreGlobs, BadGlob> {
         let mut builder = globset::GlobSetBuilder::new();
-        for (i, p) in patterns.iter().enumerate() {
-            for glob in ignore_globs(p).map_err(|e| format!("pattern {}: {e}", i + 1))? {
+        for (index, p) in patterns.iter().enumerate() {
+            for glob in ignore_globs(p).map_err(|problem| BadGlob { index, problem })? {
                 builder.add(glob);
             }
         }
-        let set = builder.build().map_err(|e| format!("not a valid glob set: {}", e.kind()))?;
+        let set = builder.build().map_err(|e| BadGlob { index: 0, problem: format!("not a valid glob set: {}", e.kind()) })?;
         Ok(IgnoreGlobs { base: base.to_path_buf(), patterns: patterns.to_vec(), set })
     }
 
@@ -225,11 +238,9 @@ impl Config {
                     .ok_or_else(|| err(at(code.span()), "messages.language: not auto, en or cy".to_string()))?,
             ),
         };
-        for pattern in &spec.files.ignore {
-            ignore_globs(pattern.get_ref()).map_err(|e| err(at(pattern.span()), format!("files.ignore: {e}")))?;
-        }
-        let patterns: Vec<String> = spec.files.ignore.into_iter().map(Spanned::into_inner).collect();
-        let ignore = IgnoreGlobs::new(base, &patterns).map_err(|e| err(None, format!("files.ignore: {e}")))?;
+        let patterns: Vec<String> = spec.files.ignore.iter().map(|p| p.get_ref().clone()).collect();
+        let ignore = IgnoreGlobs::new(base, &patterns)
+            .map_err(|e| err(spec.files.ignore.get(e.index).and_then(|p| at(p.span())), format!("files.ignore: {}", e.problem)))?;
         let max_note_bytes = match spec.files.max_size_mb {
             None => None,
             Some(mb) if (1..=100_000).contains(mb.get_ref()) => Some(mb.get_ref() * crate::input::MB),

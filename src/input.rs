@@ -44,13 +44,6 @@ pub enum InputError {
     NotUtf8,
 }
 
-impl InputError {
-    /// Is this the file's content (binary, empty) rather than a failure to read it?
-    pub fn is_empty(&self) -> bool {
-        matches!(self, InputError::Empty)
-    }
-}
-
 /// Bytes that only binary files contain within their first few kilobytes.
 fn looks_binary(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(8192)];
@@ -230,12 +223,15 @@ pub fn read_stdin(limit: u64) -> Result<Decoded, InputError> {
     decode_owned(read_stdin_bytes(limit)?)
 }
 
+/// A regular UTF-8 file of at most `limit` bytes.
+fn read_utf8(path: &Path, limit: u64) -> Result<String, InputError> {
+    String::from_utf8(read_bytes(path, limit)?).map_err(|_| InputError::NotUtf8)
+}
+
 /// Reads a UTF-8 text file of at most `limit` bytes (corpus files, evaluation sets):
 /// regular files only, errors naming the file.
 pub fn read_text(path: &Path, limit: u64) -> Result<String, String> {
-    let name = crate::safe_text::path(path);
-    let bytes = read_bytes(path, limit).map_err(|e| format!("{name}: {e}"))?;
-    String::from_utf8(bytes).map_err(|_| format!("{name}: {}", InputError::NotUtf8))
+    read_utf8(path, limit).map_err(|e| format!("{}: {e}", crate::safe_text::path(path)))
 }
 
 /// Is `path` (after following links) under `/proc`, `/sys` or `/dev`?
@@ -251,8 +247,7 @@ pub fn read_settings_file(path: &Path) -> Result<String, InputError> {
     if is_system_path(path) {
         return Err(InputError::SystemFile);
     }
-    let bytes = read_bytes(path, MAX_RULE_FILE_BYTES)?;
-    String::from_utf8(bytes).map_err(|_| InputError::NotUtf8)
+    read_utf8(path, MAX_RULE_FILE_BYTES)
 }
 
 #[cfg(test)]

@@ -16,18 +16,14 @@ fn unsafe_char(c: char) -> bool {
     c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// How `c` is shown: itself, or an escape such as `\u{1b}` (`\t` becomes a space,
-/// keeping columns).
-pub fn shown(c: char) -> Cow<'static, str> {
+/// How an unsafe character is shown: an escape such as `\u{1b}` (`\t` becomes a
+/// space, keeping columns).
+fn escaped(c: char) -> Cow<'static, str> {
     match c {
         '\t' => Cow::Borrowed(" "),
         '\n' => Cow::Borrowed("\\n"),
         '\r' => Cow::Borrowed("\\r"),
-        c if unsafe_char(c) => Cow::Owned(format!("\\u{{{:x}}}", c as u32)),
-        c => {
-            let mut buf = [0u8; 4];
-            Cow::Owned(c.encode_utf8(&mut buf).to_string())
-        }
+        c => Cow::Owned(format!("\\u{{{:x}}}", c as u32)),
     }
 }
 
@@ -41,7 +37,7 @@ pub fn for_terminal(s: &str) -> Cow<'_, str> {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         if unsafe_char(c) {
-            out.push_str(&shown(c));
+            out.push_str(&escaped(c));
         } else {
             out.push(c);
         }
