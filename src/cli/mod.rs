@@ -203,6 +203,21 @@ enum Command {
         /// The models directory.
         #[arg(long, value_name = "DIR")]
         models_dir: Option<PathBuf>,
+        /// Also report the records' held-out test split (read it rarely: every
+        /// reading is a look at data that should stay unseen).
+        #[arg(long)]
+        read_test: bool,
+    },
+    /// Write the labelling packet for record files (corpus/records/README.md): the
+    /// records with their sentences numbered, and the TSV skeleton the labels join.
+    #[command(hide = true)]
+    LabelPacket {
+        /// .records files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Where to write PACKET.txt and PACKET.tsv.
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
     },
     /// Train the classifier heads on the corpus (needs the encoder installed) and
     /// write them to models/heads.safetensors and models/heads.toml.
@@ -283,13 +298,14 @@ fn run_command() -> i32 {
         }
         Command::Explain { id, lang } => explain::run(&id, lang),
         Command::Lsp { .. } => crate::lsp::run(),
-        Command::Corpus { dir, rules, misses, models, models_dir } => {
-            corpus(&dir, &rules, misses, models, models_dir.as_deref())
+        Command::Corpus { dir, rules, misses, models, models_dir, read_test } => {
+            corpus(&dir, &rules, misses, models, models_dir.as_deref(), read_test)
         }
         Command::Rewrite { sentence, pairs, sample, lang, all, format, models, models_dir } => {
             rewrite::run(rewrite::Options { sentence: sentence.unwrap_or_default(), pairs, sample, lang, all, format, models, models_dir })
         }
         Command::Outcomes { outcome, evaluate, models_dir } => outcomes(outcome, evaluate, models_dir.as_deref()),
+        Command::LabelPacket { files, out } => label_packet(&files, &out),
         Command::Train { corpus, out, models_dir } => train(&corpus, &out, models_dir.as_deref()),
         Command::Models { command, models_dir } => {
             models::run(command, &crate::models::store::models_dir(models_dir.as_deref(), None))
@@ -334,21 +350,47 @@ fn outcomes(outcome: Option<String>, evaluate: Option<PathBuf>, models_dir: Opti
 fn train(corpus: &Path, out: &Path, models_dir: Option<&Path>) -> i32 {
     let result = (|| -> Result<(), String> {
         let cases = crate::corpus::load(corpus)?;
+        let records = crate::corpus::records::load_records(corpus)?;
+        let labelled = crate::corpus::records::load_labels(corpus, &records)?;
         let models = crate::models::Models::load(&crate::models::store::models_dir(models_dir, None)).map_err(|e| e.to_string())?;
         let engine = crate::Engine::new();
-        let trained = crate::models::train::train(&engine, &models, &cases, &mut |m| eprintln!("cofnod: {m}"))?;
-        crate::models::train::write(&trained, out).map_err(|e| format!("{}: {e}", out.display()))?;
+        let docs = crate::models::finetune::documents(&records, &labelled, &cases);
+        let trained = crate::models::finetune::train(&engine, &models, &docs, &mut |m| eprintln!("cofnod: {m}"))?;
+        crate::models::finetune::write(&trained, out).map_err(|e| format!("{}: {e}", out.display()))?;
         let prototypes = crate::models::outcomes::build_prototypes(&models)?;
         let path = out.join("outcomes").join("prototypes.safetensors");
         std::fs::write(&path, prototypes).map_err(|e| format!("{}: {e}", path.display()))?;
         say_raw!("{}", trained.report);
-        say!("wrote {0}/heads.safetensors, {0}/heads.toml and {0}/outcomes/prototypes.safetensors; rebuild cofnod to embed them", out.display());
+        say!("wrote {0}/judge.safetensors, {0}/judge.toml and {0}/outcomes/prototypes.safetensors; rebuild cofnod to embed them", out.display());
         Ok(())
     })();
     exit_code(result)
 }
 
-fn corpus(dir: &Path, rules: &[PathBuf], misses: bool, models: crate::models::ModelUse, models_dir: Option<&Path>) -> i32 {
+fn label_packet(files: &[PathBuf], out: &Path) -> i32 {
+    let result = (|| -> Result<(), String> {
+        let engine = crate::Engine::new();
+        let mut records = Vec::new();
+        for file in files {
+            let lang = match file.parent().and_then(|p| p.file_name()).and_then(|n| n.to_str()) {
+                Some("cy") => crate::Lang::Cy,
+                _ if file.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("cy")) => crate::Lang::Cy,
+                _ => crate::Lang::En,
+            };
+            let source = crate::input::read_text(file, 64 * crate::input::MB)?;
+            records.extend(crate::corpus::records::parse_records(&source, lang, file)?);
+        }
+        let (text, tsv) = crate::corpus::records::packet(&engine, &records);
+        let (txt_path, tsv_path) = (out.with_extension("txt"), out.with_extension("tsv"));
+        std::fs::write(&txt_path, text).map_err(|e| format!("{}: {e}", txt_path.display()))?;
+        std::fs::write(&tsv_path, &tsv).map_err(|e| format!("{}: {e}", tsv_path.display()))?;
+        say!("{} records, {} sentences: wrote {} and {}", records.len(), tsv.lines().count() - 1, txt_path.display(), tsv_path.display());
+        Ok(())
+    })();
+    exit_code(result)
+}
+
+fn corpus(dir: &Path, rules: &[PathBuf], misses: bool, models: crate::models::ModelUse, models_dir: Option<&Path>, read_test: bool) -> i32 {
     let result = (|| -> Result<(), String> {
         let cases = crate::corpus::load(dir)?;
         let files: Vec<crate::config::RuleFile> = rules.iter().cloned().map(crate::config::RuleFile::given).collect();
@@ -365,6 +407,30 @@ fn corpus(dir: &Path, rules: &[PathBuf], misses: bool, models: crate::models::Mo
         say_raw!("{}", report.table());
         if misses {
             say_raw!("{}", report.misses_text(&cases));
+        }
+        let records = crate::corpus::records::load_records(dir)?;
+        let labelled = crate::corpus::records::load_labels(dir, &records)?;
+        if !labelled.is_empty() {
+            use crate::corpus::Split;
+            let loaded = match models {
+                crate::models::ModelUse::Off => None,
+                crate::models::ModelUse::Auto => {
+                    let dir = crate::models::store::models_dir(models_dir, None);
+                    Some(crate::models::Models::load(&dir).map_err(|e| e.to_string())?)
+                }
+            };
+            let analyse = |text: &str| match &loaded {
+                None => engine.analyse(text).findings,
+                Some(m) => engine.analyse_with_models(text, m).findings,
+            };
+            let report = crate::corpus::records::evaluate(&analyse, &records, &labelled);
+            say_raw!("\n{}", report.table(&[Split::Train, Split::Validation]));
+            if read_test {
+                say_raw!("{}", report.table(&[Split::Test]));
+            }
+            if misses {
+                say_raw!("{}", crate::corpus::records::misses_text(&report, &records, &labelled));
+            }
         }
         Ok(())
     })();

@@ -3,8 +3,10 @@
 //! them; docs/ARCHITECTURE.md describes how their findings join the rules'.
 
 pub mod encoder;
+pub mod finetune;
 pub mod generator;
 pub mod heads;
+pub mod judge;
 pub mod outcomes;
 pub mod review;
 pub mod rewrite;

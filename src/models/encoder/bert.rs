@@ -137,11 +137,31 @@ impl Bert {
     /// Mean-pooled (not yet normalised) embeddings of a batch of id sequences, each
     /// already wrapped in `<s>`…`</s>` and at most `max_positions` long.
     pub fn pooled(&self, batch: &[Vec<u32>], pad: u32) -> candle_core::Result<Vec<Vec<f32>>> {
+        let Some(hidden) = self.hidden_after(batch, pad, self.layers.len())? else {
+            return Ok(vec![Vec::new(); batch.len()]);
+        };
+        // Mean over real tokens only.
+        let summed = hidden.x.broadcast_mul(&hidden.mask.unsqueeze(2)?)?.sum(1)?;
+        let counts = hidden.mask.sum_keepdim(1)?;
+        let mean = summed.broadcast_div(&counts)?;
+        mean.to_dtype(DType::F32)?.to_vec2()
+    }
+
+    /// The number of transformer layers.
+    pub fn layer_count(&self) -> usize {
+        self.layers.len()
+    }
+
+    /// The hidden states after the first `layers` transformer layers (all of them:
+    /// `layer_count()`), for a batch of id sequences padded to the longest; `None`
+    /// for an empty batch. The fine-tuned judge (`models::judge`) runs its own top
+    /// layers over these.
+    pub fn hidden_after(&self, batch: &[Vec<u32>], pad: u32, layers: usize) -> candle_core::Result<Option<Hidden>> {
         let dev = Device::Cpu;
         let (b, h) = (batch.len(), self.hidden);
         let len = batch.iter().map(Vec::len).max().unwrap_or(0);
         if b == 0 || len == 0 {
-            return Ok(vec![Vec::new(); b]);
+            return Ok(None);
         }
         let mut ids = Vec::with_capacity(b * len);
         let mut mask = Vec::with_capacity(b * len);
@@ -159,14 +179,13 @@ impl Bert {
         let mut x = self.embedding_norm.forward(&x)?;
 
         let mask = Tensor::from_vec(mask, (b, len), &dev)?;
-        // Padding keys get -inf-ish scores, so attention never reads them.
-        let key_bias = ((mask.clone() - 1.0)? * 1e9)?.reshape((b, 1, 1, len))?;
+        let key_bias = key_bias(&mask)?;
         let head_dim = h / self.heads;
         let scale = 1.0 / (head_dim as f64).sqrt();
         let split = |t: Tensor| -> candle_core::Result<Tensor> {
             t.reshape((b, len, self.heads, head_dim))?.transpose(1, 2)?.contiguous()
         };
-        for layer in &self.layers {
+        for layer in &self.layers[..layers.min(self.layers.len())] {
             let qkv = layer.qkv.forward(&x)?;
             let q = split(qkv.narrow(2, 0, h)?)?;
             let k = split(qkv.narrow(2, h, h)?)?;
@@ -180,19 +199,60 @@ impl Bert {
             let out = layer.ffn_out.forward(&mid)?;
             x = layer.output_norm.forward(&(x + out)?)?;
         }
-
-        // Mean over real tokens only.
-        let summed = x.broadcast_mul(&mask.unsqueeze(2)?)?.sum(1)?;
-        let counts = mask.sum_keepdim(1)?;
-        let mean = summed.broadcast_div(&counts)?;
-        mean.to_dtype(DType::F32)?.to_vec2()
+        Ok(Some(Hidden { x, mask }))
     }
+
+    /// Layer `l`'s weights unpacked to f32 (the starting point of a fine-tuned copy).
+    pub fn dense_layer(&self, l: usize) -> candle_core::Result<DenseLayer> {
+        let layer = &self.layers[l];
+        let t = |(w, b): (Vec<f32>, Vec<f32>), out: usize, inp: usize| -> candle_core::Result<(Tensor, Tensor)> {
+            Ok((Tensor::from_vec(w, (out, inp), &Device::Cpu)?, Tensor::from_vec(b, out, &Device::Cpu)?))
+        };
+        let h = self.hidden;
+        let ff = layer.ffn_in.0.outputs;
+        Ok(DenseLayer {
+            qkv: t(layer.qkv.0.dequantized(), 3 * h, h)?,
+            attention_out: t(layer.attention_out.0.dequantized(), h, h)?,
+            attention_norm: (layer.attention_norm.weight.clone(), layer.attention_norm.bias.clone()),
+            ffn_in: t(layer.ffn_in.0.dequantized(), ff, h)?,
+            ffn_out: t(layer.ffn_out.0.dequantized(), h, ff)?,
+            output_norm: (layer.output_norm.weight.clone(), layer.output_norm.bias.clone()),
+            heads: self.heads,
+            eps: layer.output_norm.eps,
+        })
+    }
+}
+
+/// Hidden states `x` [batch, tokens, hidden] and the mask of real tokens [batch, tokens].
+pub struct Hidden {
+    pub x: Tensor,
+    pub mask: Tensor,
+}
+
+/// Attention bias [batch, 1, 1, tokens]: padding keys get -inf-ish scores, so
+/// attention never reads them.
+pub fn key_bias(mask: &Tensor) -> candle_core::Result<Tensor> {
+    let (b, len) = mask.dims2()?;
+    ((mask.clone() - 1.0)? * 1e9)?.reshape((b, 1, 1, len))
+}
+
+/// One transformer layer's weights as f32 tensors ((weight [out, in], bias [out]) per
+/// linear map; (gain, bias) per layer norm).
+pub struct DenseLayer {
+    pub qkv: (Tensor, Tensor),
+    pub attention_out: (Tensor, Tensor),
+    pub attention_norm: (Tensor, Tensor),
+    pub ffn_in: (Tensor, Tensor),
+    pub ffn_out: (Tensor, Tensor),
+    pub output_norm: (Tensor, Tensor),
+    pub heads: usize,
+    pub eps: f64,
 }
 
 /// BERT's exact (erf) GELU with erf from Abramowitz and Stegun 7.1.26 (error below
 /// 1.5e-7): candle's `gelu_erf` calls libm's erf per value, which was a tenth of the
 /// encoder's time; this loop vectorises.
-fn gelu(x: &Tensor) -> candle_core::Result<Tensor> {
+pub fn gelu(x: &Tensor) -> candle_core::Result<Tensor> {
     let shape = x.shape().clone();
     let mut v = x.flatten_all()?.to_vec1::<f32>()?;
     for x in v.iter_mut() {

@@ -8,9 +8,9 @@ mod e5_file;
 pub mod q4_linear;
 mod tokenizer;
 
+pub use bert::{gelu, key_bias, Bert, DenseLayer, Hidden};
 pub use e5_file::FormatError;
 
-use bert::Bert;
 use e5_file::E5File;
 use tokenizer::E5Tokenizer;
 
@@ -35,6 +35,21 @@ impl Encoder {
         let tokenizer = E5Tokenizer::new(file.pieces, file.normalisation, file.bos, file.eos, file.unk)
             .map_err(FormatError::Invalid)?;
         Ok(Encoder { tokenizer, bert, pad })
+    }
+
+    /// The BERT stack, for the judge's fine-tuned top layers.
+    pub fn bert(&self) -> &Bert {
+        &self.bert
+    }
+
+    /// Ids of `text` alone (no prefix, no `<s>`/`</s>`).
+    pub fn content_ids(&self, text: &str) -> Vec<u32> {
+        self.tokenizer.content_ids(text)
+    }
+
+    /// `<s>`, `</s>` and the padding id.
+    pub fn special_ids(&self) -> (u32, u32, u32) {
+        (self.tokenizer.bos, self.tokenizer.eos, self.pad)
     }
 
     /// The embedding size (384 for e5-small), from the model file.

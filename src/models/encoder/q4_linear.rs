@@ -59,6 +59,16 @@ impl Q4Linear {
         Q4Linear::new(outputs, inputs, blocks, bias)
     }
 
+    /// The weights (`outputs × inputs`, row-major) and biases as f32.
+    pub fn dequantized(&self) -> (Vec<f32>, Vec<f32>) {
+        let row_bytes = self.inputs / BLOCK * Q4_BLOCK_BYTES;
+        let mut w = vec![0f32; self.outputs * self.inputs];
+        for (row, out) in self.blocks.chunks_exact(row_bytes).zip(w.chunks_exact_mut(self.inputs)) {
+            unpack_row(row, out);
+        }
+        (w, self.bias.clone())
+    }
+
     /// `x`: `tokens × inputs`, row-major; returns `tokens × outputs`.
     pub fn forward(&self, x: &[f32], tokens: usize) -> Vec<f32> {
         assert_eq!(x.len(), tokens * self.inputs, "input shape");

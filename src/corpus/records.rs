@@ -1,0 +1,440 @@
+//! Whole records labelled sentence by sentence (`corpus/records/README.md`): the
+//! corpus of issue 14, in the registers practitioners write and in real public text.
+//! Records carry no labels; the consensus of two labellings (`records/labels/*.tsv`)
+//! says, per sentence, which categories a checker must raise and which it may.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::engine::Engine;
+use crate::finding::{Category, Finding};
+use crate::language::Lang;
+
+use super::{Counts, Split};
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Source {
+    /// Written by the project's authors.
+    Written,
+    /// Quoted exactly from the public page at this address.
+    Real(String),
+}
+
+impl Source {
+    pub fn is_real(&self) -> bool {
+        matches!(self, Source::Real(_))
+    }
+    pub fn kind(&self) -> &'static str {
+        if self.is_real() { "real" } else { "written" }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Record {
+    pub id: String,
+    pub lang: Lang,
+    pub register: String,
+    pub source: Source,
+    pub text: String,
+    pub file: PathBuf,
+    pub line: usize,
+}
+
+impl Record {
+    pub fn split(&self) -> Split {
+        Split::of(&self.id)
+    }
+}
+
+fn valid_id(id: &str, lang: Lang) -> bool {
+    !id.is_empty()
+        && id.starts_with(&format!("{}-", lang.code()))
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Parses one `.records` file; `lang` comes from its folder.
+pub fn parse_records(source: &str, lang: Lang, file: &Path) -> Result<Vec<Record>, String> {
+    let mut records: Vec<Record> = Vec::new();
+    let mut body: Vec<&str> = Vec::new();
+    let finish = |records: &mut Vec<Record>, body: &mut Vec<&str>| {
+        if let Some(r) = records.last_mut() {
+            r.text = body.join("\n").trim_matches(|c| c == '\n' || c == '\r').to_string();
+        }
+        body.clear();
+    };
+    for (n, line) in source.lines().enumerate() {
+        let Some(header) = line.strip_prefix("===") else {
+            if !records.is_empty() {
+                body.push(line);
+            }
+            continue;
+        };
+        finish(&mut records, &mut body);
+        let at = format!("{}:{}", file.display(), n + 1);
+        let mut parts = header.split('|').map(str::trim);
+        let id = parts.next().unwrap_or("").to_string();
+        if !valid_id(&id, lang) {
+            return Err(format!("{at}: record id \"{id}\" must start with \"{}-\" and be lowercase letters, digits and hyphens", lang.code()));
+        }
+        let (mut register, mut src) = (None, None);
+        for part in parts {
+            if let Some(r) = part.strip_prefix("register:") {
+                register = Some(r.trim().to_string());
+            } else if let Some(s) = part.strip_prefix("source:") {
+                let s = s.trim();
+                src = Some(match s {
+                    "written" => Source::Written,
+                    url if url.starts_with("http://") || url.starts_with("https://") => Source::Real(url.to_string()),
+                    other => return Err(format!("{at}: source must be \"written\" or an address, not \"{other}\"")),
+                });
+            } else {
+                return Err(format!("{at}: unknown header field \"{part}\""));
+            }
+        }
+        let register = register.filter(|r| !r.is_empty()).ok_or_else(|| format!("{at}: record \"{id}\" has no register:"))?;
+        let source = src.ok_or_else(|| format!("{at}: record \"{id}\" has no source:"))?;
+        records.push(Record { id, lang, register, source, text: String::new(), file: file.to_path_buf(), line: n + 1 });
+    }
+    finish(&mut records, &mut body);
+    if let Some(empty) = records.iter().find(|r| r.text.trim().is_empty()) {
+        return Err(format!("{}:{}: record \"{}\" has no text", file.display(), empty.line, empty.id));
+    }
+    Ok(records)
+}
+
+fn files_with(dir: &Path, ext: &str) -> Result<Vec<PathBuf>, String> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Every record under `root/records/en` and `root/records/cy`, ids unique.
+pub fn load_records(root: &Path) -> Result<Vec<Record>, String> {
+    let mut all = Vec::new();
+    for (dir, lang) in [("en", Lang::En), ("cy", Lang::Cy)] {
+        for file in files_with(&root.join("records").join(dir), "records")? {
+            let source = crate::input::read_text(&file, 64 * crate::input::MB)?;
+            all.extend(parse_records(&source, lang, &file)?);
+        }
+    }
+    let mut seen = HashMap::new();
+    for r in &all {
+        if let Some((f, l)) = seen.insert(r.id.clone(), (r.file.clone(), r.line)) {
+            return Err(format!("duplicate record id \"{}\" at {}:{} and {}:{}", r.id, f.display(), l, r.file.display(), r.line));
+        }
+    }
+    Ok(all)
+}
+
+/// A sentence of a record as cofnod's splitter cuts it: `RECORD.sN` (N from 1).
+#[derive(Clone, Debug)]
+pub struct SentenceSpan {
+    pub id: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The sentences of `record`, numbered as the labellers saw them.
+pub fn sentences(engine: &Engine, record: &Record) -> Vec<SentenceSpan> {
+    engine.with_document(&record.text, |doc| {
+        doc.sentences
+            .iter()
+            .enumerate()
+            .map(|(i, s)| SentenceSpan { id: format!("{}.s{}", record.id, i + 1), start: s.start, end: s.end })
+            .collect()
+    })
+}
+
+/// Text on one line, for a TSV cell: every run of whitespace becomes one space, and
+/// tabs cannot survive.
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The packet a labeller reads (each record with `[sN]` before each of its
+/// sentences, its layout kept) and the skeleton TSV the labels are joined to
+/// (`id lang register source text`).
+pub fn packet(engine: &Engine, records: &[Record]) -> (String, String) {
+    let mut text = String::new();
+    let mut tsv = String::from("id\tlang\tregister\tsource\ttext\n");
+    for r in records {
+        let _ = writeln!(text, "## RECORD {} (register: {})", r.id, r.register);
+        let mut at = 0;
+        for (i, s) in sentences(engine, r).iter().enumerate() {
+            text.push_str(&r.text[at..s.start]);
+            let _ = write!(text, "[s{}] {}", i + 1, &r.text[s.start..s.end]);
+            at = s.end;
+            let src = match &r.source {
+                Source::Written => "written",
+                Source::Real(url) => url,
+            };
+            let _ = writeln!(tsv, "{}\t{}\t{}\t{}\t{}", s.id, r.lang.code(), r.register, src, one_line(&r.text[s.start..s.end]));
+        }
+        text.push_str(&r.text[at..]);
+        text.push_str("\n\n");
+    }
+    (text, tsv)
+}
+
+/// One labelled sentence, placed in its record.
+#[derive(Clone, Debug)]
+pub struct Labelled {
+    pub id: String,
+    pub record: usize,
+    pub start: usize,
+    pub end: usize,
+    pub must: Vec<Category>,
+    pub may: Vec<Category>,
+}
+
+fn categories(field: &str, at: &str) -> Result<Vec<Category>, String> {
+    let mut out = Vec::new();
+    for c in field.split([',', '|']).map(str::trim).filter(|c| !c.is_empty()) {
+        out.push(Category::from_id(c).ok_or_else(|| format!("{at}: unknown category \"{c}\""))?);
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// Byte range of `needle` in `hay` from `from` on, where any run of whitespace in
+/// either matches any run in the other.
+fn find_loose(hay: &str, needle: &str, from: usize) -> Option<(usize, usize)> {
+    let words: Vec<&str> = needle.split_whitespace().collect();
+    let first = *words.first()?;
+    let mut search = from;
+    while let Some(off) = hay[search..].find(first) {
+        let start = search + off;
+        let mut at = start + first.len();
+        let mut ok = true;
+        for w in &words[1..] {
+            let rest = &hay[at..];
+            let trimmed = rest.trim_start();
+            if trimmed.len() == rest.len() || !trimmed.starts_with(w) {
+                ok = false;
+                break;
+            }
+            at += rest.len() - trimmed.len() + w.len();
+        }
+        if ok {
+            return Some((start, at));
+        }
+        search = start + first.len();
+    }
+    None
+}
+
+/// A TSV cell as `shared/tools/agreement.py` writes it (Python's csv with no
+/// quoting and `\\` as the escape character): `\\X` stands for `X`.
+fn unescape(cell: &str) -> String {
+    let mut out = String::with_capacity(cell.len());
+    let mut chars = cell.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(n) = chars.next() {
+                out.push(n);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The consensus label files (`records/labels/*.tsv`, not the single labellings
+/// `*.a.tsv`, `*.b.tsv`), each row placed in its record by its text.
+pub fn load_labels(root: &Path, records: &[Record]) -> Result<Vec<Labelled>, String> {
+    let by_id: HashMap<&str, usize> = records.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
+    let mut out = Vec::new();
+    let mut seen = HashMap::new();
+    let dir = root.join("records").join("labels");
+    for file in files_with(&dir, "tsv")? {
+        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.ends_with(".a.tsv") || name.ends_with(".b.tsv") {
+            continue;
+        }
+        let source = crate::input::read_text(&file, 64 * crate::input::MB)?;
+        let mut lines = source.lines().enumerate();
+        let header: Vec<&str> = lines.next().map(|(_, h)| h.split('\t').collect()).unwrap_or_default();
+        let col = |name: &str| header.iter().position(|h| *h == name).ok_or_else(|| format!("{}: no column \"{name}\"", file.display()));
+        let (ci, cmust, cmay, ctext) = (col("id")?, col("must")?, col("may")?, col("text")?);
+        // Where the last sentence of each record ended: sentences are found in order.
+        let mut cursor: HashMap<usize, usize> = HashMap::new();
+        for (n, line) in lines {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let at = format!("{}:{}", file.display(), n + 1);
+            let cells: Vec<&str> = line.split('\t').collect();
+            let cell = |i: usize| cells.get(i).copied().unwrap_or("");
+            let id = cell(ci).to_string();
+            let (rid, _) = id.rsplit_once(".s").ok_or_else(|| format!("{at}: id \"{id}\" is not RECORD.sN"))?;
+            let &record = by_id.get(rid).ok_or_else(|| format!("{at}: no record \"{rid}\""))?;
+            let text = unescape(cell(ctext));
+            let from = cursor.get(&record).copied().unwrap_or(0);
+            let hay = &records[record].text;
+            let (start, end) = find_loose(hay, &text, from)
+                .or_else(|| find_loose(hay, &text, 0))
+                .ok_or_else(|| format!("{at}: the text of {id} is not in record {rid}"))?;
+            cursor.insert(record, end);
+            let must = categories(cell(cmust), &at)?;
+            let may: Vec<Category> = categories(cell(cmay), &at)?.into_iter().filter(|c| !must.contains(c)).collect();
+            if let Some(first) = seen.insert(id.clone(), at.clone()) {
+                return Err(format!("{at}: sentence {id} is labelled again (first at {first})"));
+            }
+            out.push(Labelled { id, record, start, end, must, may });
+        }
+    }
+    Ok(out)
+}
+
+/// Counts by language, category, source kind and split.
+#[derive(Default)]
+pub struct RecordReport {
+    pub counts: BTreeMap<(Lang, Category, &'static str, Split), Counts>,
+    /// Sentences (labelled, clean) per language and source kind.
+    pub sentences: BTreeMap<(Lang, &'static str), (usize, usize)>,
+    /// Per sentence and category where the checker was wrong: (labelled index,
+    /// category, false positive?).
+    pub misses: Vec<(usize, Category, bool)>,
+}
+
+impl RecordReport {
+    /// Counts summed over everything that `keep` accepts.
+    pub fn sum(&self, keep: &dyn Fn(Lang, Category, &str, Split) -> bool) -> Counts {
+        let mut t = Counts::default();
+        for (&(l, c, k, s), v) in &self.counts {
+            if keep(l, c, k, s) {
+                t.add(*v);
+            }
+        }
+        t
+    }
+
+    /// Macro-F1 over the six categories for what `keep` accepts (by language,
+    /// source kind and split).
+    pub fn macro_f1(&self, keep: &dyn Fn(Lang, &str, Split) -> bool) -> f64 {
+        let f: Vec<f64> = Category::ALL.iter().map(|&cat| self.sum(&|l, c, k, s| c == cat && keep(l, k, s)).f1()).collect();
+        f.iter().sum::<f64>() / f.len() as f64
+    }
+
+    /// Per language and category: all records, then written and real, then the test
+    /// split; and macro-F1 lines.
+    pub fn table(&self, splits: &[Split]) -> String {
+        let in_splits = |s: Split| splits.contains(&s);
+        let mut out = String::new();
+        let names: Vec<&str> = splits.iter().map(|s| s.name()).collect();
+        let _ = writeln!(out, "records, sentence by sentence ({} split{})", names.join(" + "), if splits.len() > 1 { "s" } else { "" });
+        let _ = writeln!(out, "{:<4} {:<18} {:>4} {:>4} {:>4} {:>9} {:>7} {:>5}   {:>7} {:>5}", "lang", "category", "tp", "fp", "fn", "precision", "recall", "F1", "written", "real");
+        for lang in [Lang::En, Lang::Cy] {
+            for cat in Category::ALL {
+                let c = self.sum(&|l, c, _, s| l == lang && c == cat && in_splits(s));
+                let w = self.sum(&|l, c, k, s| l == lang && c == cat && k == "written" && in_splits(s));
+                let r = self.sum(&|l, c, k, s| l == lang && c == cat && k == "real" && in_splits(s));
+                let _ = writeln!(
+                    out,
+                    "{:<4} {:<18} {:>4} {:>4} {:>4} {:>9.3} {:>7.3} {:>5.3}   {:>7.3} {:>5.3}",
+                    lang.code(), cat.id(), c.tp, c.fp, c.fn_, c.precision(), c.recall(), c.f1(), w.f1(), r.f1()
+                );
+            }
+            let t = self.sum(&|l, _, _, s| l == lang && in_splits(s));
+            let (labelled, clean): (usize, usize) = ["written", "real"]
+                .iter()
+                .map(|k| self.sentences.get(&(lang, *k)).copied().unwrap_or_default())
+                .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+            let _ = writeln!(
+                out,
+                "{:<4} {:<18} {:>4} {:>4} {:>4} {:>9.3} {:>7.3} {:>5.3}   macro-F1 {:.3} (written {:.3}, real {:.3}); {labelled} sentences in all splits, {clean} clean",
+                lang.code(), "all", t.tp, t.fp, t.fn_, t.precision(), t.recall(), t.f1(),
+                self.macro_f1(&|l, _, s| l == lang && in_splits(s)),
+                self.macro_f1(&|l, k, s| l == lang && k == "written" && in_splits(s)),
+                self.macro_f1(&|l, k, s| l == lang && k == "real" && in_splits(s)),
+            );
+        }
+        out
+    }
+}
+
+/// Scores `analyse` (the rules, or rules and models) on every labelled sentence: a
+/// category is raised on a sentence if a finding of it overlaps the sentence.
+pub fn evaluate(analyse: &(dyn Fn(&str) -> Vec<Finding> + Sync), records: &[Record], labelled: &[Labelled]) -> RecordReport {
+    use rayon::prelude::*;
+    let findings: Vec<Vec<Finding>> = records.par_iter().map(|r| analyse(&r.text)).collect();
+    let mut report = RecordReport::default();
+    for (i, l) in labelled.iter().enumerate() {
+        let r = &records[l.record];
+        let kind = r.source.kind();
+        let entry = report.sentences.entry((r.lang, kind)).or_default();
+        entry.0 += 1;
+        if l.must.is_empty() && l.may.is_empty() {
+            entry.1 += 1;
+        }
+        for cat in Category::ALL {
+            let raised = findings[l.record].iter().any(|f| f.category == cat && f.start < l.end && f.end > l.start);
+            let c = if l.may.contains(&cat) {
+                Counts::default()
+            } else {
+                match (l.must.contains(&cat), raised) {
+                    (true, true) => Counts { tp: 1, ..Default::default() },
+                    (true, false) => Counts { fn_: 1, ..Default::default() },
+                    (false, true) => Counts { fp: 1, ..Default::default() },
+                    (false, false) => Counts::default(),
+                }
+            };
+            if c.fp + c.fn_ > 0 {
+                report.misses.push((i, cat, c.fp > 0));
+            }
+            report.counts.entry((r.lang, cat, kind, r.split())).or_default().add(c);
+        }
+    }
+    report
+}
+
+/// The misses outside the test split, for tuning: the sentence, its record's
+/// register, and the findings there.
+pub fn misses_text(report: &RecordReport, records: &[Record], labelled: &[Labelled]) -> String {
+    let mut out = String::new();
+    for &(i, cat, fp) in &report.misses {
+        let l = &labelled[i];
+        let r = &records[l.record];
+        if r.split() == Split::Test {
+            continue;
+        }
+        let _ = writeln!(out, "{} {cat} {} [{} {}] {}", if fp { "FP" } else { "FN" }, l.id, r.split().name(), r.register, one_line(&r.text[l.start..l.end]));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loose_search_matches_across_line_breaks() {
+        let hay = "Heading\nShe said she was\n  fine today. She said she was fine.";
+        assert_eq!(find_loose(hay, "She said she was fine today.", 0), Some((8, 38)));
+        assert_eq!(find_loose(hay, "She said she was fine.", 20), Some((39, 61)));
+        assert_eq!(find_loose(hay, "not there", 0), None);
+    }
+
+    #[test]
+    fn records_need_register_and_source() {
+        let f = Path::new("x.records");
+        let ok = "=== en-a-1 | register: phone-call-note | source: written\nRang Mrs Ali.\n\n=== en-a-2 | register: inspection-report | source: https://example.org/r\nWe saw care plans.\n";
+        let r = parse_records(ok, Lang::En, f).unwrap();
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].text, "Rang Mrs Ali.");
+        assert_eq!(r[1].source, Source::Real("https://example.org/r".into()));
+        assert!(parse_records("=== en-a-1 | register: x\nText.", Lang::En, f).unwrap_err().contains("no source"));
+        assert!(parse_records("=== cy-a-1 | register: x | source: written\nText.", Lang::En, f).unwrap_err().contains("must start with \"en-\""));
+        assert!(parse_records("=== en-a-1 | register: x | source: ftp://x\nText.", Lang::En, f).unwrap_err().contains("source must be"));
+    }
+}
