@@ -99,15 +99,20 @@ impl Engine {
 
     /// Adds the models' findings; `None` if called off.
     fn review_document(&self, doc: &Document, models: &Models, findings: &mut Vec<Finding>, cancel: &dyn Fn() -> bool) -> Option<()> {
-        let scores = match review::score_sentences(models, &models.heads, doc, cancel) {
+        let scored = match &models.judge {
+            Some(judge) => judge.score(&models.encoder, doc, cancel),
+            None => review::score_sentences(models, &models.heads, doc, cancel),
+        };
+        let scores = match scored {
             Ok(Some(scores)) => scores,
             Ok(None) => return None,
             Err(_) => return Some(()),
         };
+        let thresholds = models.judge.as_ref().map_or(&models.heads.thresholds, |j| &j.thresholds);
         let enabled = |cat: Category| {
             !self.settings.disabled.contains(cat.id()) && !self.settings.disabled.contains(&model_rule(cat))
         };
-        review::combine(&scores, findings, &models.heads.thresholds, &enabled, &|cat, s, _| self.model_finding(cat, s));
+        review::combine(&scores, findings, thresholds, &enabled, &|cat, s, _| self.model_finding(cat, s));
         Some(())
     }
 

@@ -31,6 +31,34 @@ fn assert_clean(text: &str) {
 // plain-language
 
 #[test]
+fn an_acronym_on_no_list_is_flagged_once_unless_the_note_spells_it_out() {
+    let text = "Referred Mia to the IFSS team today. IFSS will call her on Monday.";
+    assert_eq!(flagged(text), pairs(&[("plain-language/undefined-acronym", "IFSS")]));
+    let found = analyse(text);
+    assert_eq!(found[0].severity, Severity::Info);
+    assert_eq!(found[0].suggestions[0].replacement, None, "no guess at what it stands for");
+    // Spelled out before or in the same sentence, either way round.
+    assert_clean("The Integrated Family Support Service (IFSS) will visit. IFSS staff will call on Monday.");
+    assert_clean("IFSS (Integrated Family Support Service) will visit on Monday afternoon.");
+    assert_clean("Arolygiaeth Gofal Cymru (AGC) oedd yno. Bydd AGC yn dychwelyd y mis nesaf.");
+    // A name before a bracket does not spell it out.
+    assert_eq!(
+        flagged("Mrs Bevan (CSU) rang the office about the visit today."),
+        pairs(&[("plain-language/undefined-acronym", "CSU")])
+    );
+}
+
+#[test]
+fn initials_everyday_abbreviations_and_capital_headings_are_not_acronyms() {
+    assert_clean("Seen by her GP on Monday and the NHS dentist on Friday afternoon.");
+    assert_clean("Carers on the call were RJ / BM and both signed the chart.");
+    assert_clean("Medication given at tea time and recorded by KL on the chart.");
+    assert_clean("Mr AB said he was happy with the visit and the new times.");
+    assert_clean("PERSON CENTRED PLAN for the coming six months agreed today.");
+    assert_clean("She said “the DWP keep ringing me” and laughed about it.");
+}
+
+#[test]
 fn plain_language_flags_jargon_with_replacements_in_matching_case() {
     let text = "Signposted Mrs Ali to the dementia café and will facilitate a meeting with the MDT.";
     assert_eq!(

@@ -8,7 +8,7 @@ use super::{match_case, prompt, term_message, Check, Context, RuleRef};
 use crate::finding::{Category, Finding, Suggestion};
 use crate::rulebook::LangRules;
 
-pub const SIGNALS: &[&str] = &["explained"];
+pub const SIGNALS: &[&str] = &["explained", "everyday-abbreviation", "initials-before"];
 
 /// How many words after a term an explanation signal may start.
 const EXPLANATION_WINDOW: usize = 3;
@@ -57,7 +57,150 @@ impl Check for PlainLanguage {
                 out.push(cx.finding(si, (start, end), RuleRef::Term(term), term.severity, message, suggestions));
             }
         }
+        undefined_acronyms(cx, out);
     }
+}
+
+/// Acronyms not on any word list: a word of two to six capital letters (an `&`
+/// and a plural `s` allowed) that this note never spells out, is not an everyday
+/// abbreviation (GP, NHS, TV: the `everyday-abbreviation` signal) and is not a
+/// writer's initials (a signature line, "Staff: DP", "RJ / BM").
+fn undefined_acronyms(cx: &Context, out: &mut Vec<Finding>) {
+    let cat = Category::PlainLanguage;
+    let doc = cx.doc;
+    let terms = LangRules::terms_set(cat);
+    let everyday = LangRules::signal_set(cat, "everyday-abbreviation");
+    let initials_before = LangRules::signal_set(cat, "initials-before");
+    let explainers = LangRules::signal_set(cat, "explained");
+    let defined = definitions(doc.text);
+    let mut reported = std::collections::HashSet::new();
+    for si in 0..doc.sentences.len() {
+        let sentence = cx.sentence(si);
+        let tokens = &doc.tokens[sentence.tokens.clone()];
+        // A signature, a heading or a list of initials.
+        if tokens.len() <= 3 || tokens.iter().filter(|t| acronym_letters(&doc.text[t.start..t.end]).is_some()).count() * 2 > tokens.len() {
+            continue;
+        }
+        for (k, t) in tokens.iter().enumerate() {
+            let ti = sentence.tokens.start + k;
+            let word = &doc.text[t.start..t.end];
+            let Some(letters) = acronym_letters(word) else { continue };
+            // A heading in capitals ("PERSON CENTRED PLAN"), not acronyms.
+            let shouted = |j: usize| tokens.get(j).is_some_and(|n| {
+                let w = &doc.text[n.start..n.end];
+                w.chars().filter(|c| c.is_alphabetic()).count() >= 2 && w.chars().all(|c| !c.is_lowercase())
+            });
+            if letters.chars().count() >= 4 && (beside_capitals(k, &shouted)) {
+                continue;
+            }
+            if t.quoted {
+                continue;
+            }
+            let covered = |set| cx.hits(si, set).any(|h: &crate::rulebook::Hit| h.start <= ti && ti < h.end);
+            if covered(terms) || covered(everyday) {
+                continue;
+            }
+            if cx.hits(si, explainers).any(|h| h.start > ti && h.start <= ti + 1 + EXPLANATION_WINDOW) {
+                continue;
+            }
+            // Initials: after "by", "Staff:", "gan", or either side of a slash.
+            if cx.hits(si, initials_before).any(|h| h.end == ti) {
+                continue;
+            }
+            let around = |a: usize, b: usize| doc.text[a..b].contains('/');
+            if (k > 0 && around(tokens[k - 1].end, t.start)) || (k + 1 < tokens.len() && around(t.end, tokens[k + 1].start)) {
+                continue;
+            }
+            if defined.iter().any(|(d, at)| *d == letters && *at <= sentence.end) || !reported.insert(letters.clone()) {
+                continue;
+            }
+            let message = cx.render(cat, sentence.lang, "undefined_acronym", &[("text", word)]);
+            let description = cx.render(cat, sentence.lang, "spell_out", &[("text", word)]);
+            let suggestions = vec![Suggestion { replacement: None, description }];
+            out.push(cx.finding(si, (t.start, t.end), RuleRef::Named(cat, "undefined-acronym"), crate::finding::Severity::Info, message, suggestions));
+        }
+    }
+}
+
+/// Is the word at `k` next to another word in capitals?
+fn beside_capitals(k: usize, shouted: &dyn Fn(usize) -> bool) -> bool {
+    (k > 0 && shouted(k - 1)) || shouted(k + 1)
+}
+
+/// The capital letters of an acronym-shaped word ("MDT", "A&E", "PAs"), or None.
+fn acronym_letters(word: &str) -> Option<String> {
+    let core = word.strip_suffix('s').filter(|c| c.chars().all(|ch| ch.is_uppercase() || ch == '&')).unwrap_or(word);
+    let letters: String = core.chars().filter(|c| c.is_uppercase()).collect();
+    let shaped = core.chars().all(|c| c.is_uppercase() || c == '&') && (2..=6).contains(&letters.chars().count());
+    // Roman numerals are not acronyms.
+    let roman = core.chars().all(|c| matches!(c, 'I' | 'V' | 'X'));
+    (shaped && !roman).then_some(letters)
+}
+
+/// Words too small to give an acronym its letter ("Child in Need": CIN keeps the
+/// "in"; "Department of Health": DH drops the "of"): both readings are tried.
+const SMALL: &[&str] = &["of", "and", "for", "the", "in", "on", "to", "a", "&", "y", "yr", "a", "ac", "o", "i", "ar", "am", "gyda", "dros"];
+
+/// Acronyms this text spells out, with where: "multi-disciplinary team (MDT)",
+/// "MDT (multi-disciplinary team)", "Arolygiaeth Gofal Cymru (AGC)". The words beside
+/// the brackets must give the letters, so a name before a bracket ("Mrs Jones (SU)")
+/// does not define it.
+fn definitions(text: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(open) = text[from..].find('(').map(|i| from + i) {
+        let Some(close) = text[open..].find(')').map(|i| open + i) else { break };
+        let inside = text[open + 1..close].trim();
+        from = open + 1;
+        if close - open > 200 {
+            continue;
+        }
+        let before_words: Vec<&str> = text[..open].split_whitespace().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
+        if let Some(letters) = acronym_letters(inside) {
+            // "words (ACR)"
+            if initials_match(&before_words, &letters, true) {
+                out.push((letters, open));
+            }
+        } else if let Some(word) = text[..open].split_whitespace().last() {
+            // "ACR (words)"
+            let word = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '&');
+            if let Some(letters) = acronym_letters(word) {
+                let inner: Vec<&str> = inside.split_whitespace().collect();
+                if initials_match(&inner, &letters, false) {
+                    out.push((letters, open));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Do the words' first letters (hyphenated parts counted apart) spell `letters`,
+/// from the end of `words` (`from_end`) or from their start? Small words may count
+/// or not.
+fn initials_match(words: &[&str], letters: &str, from_end: bool) -> bool {
+    let parts: Vec<String> = words
+        .iter()
+        .flat_map(|w| w.split(['-', '/']))
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '&').to_string())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let want: Vec<char> = letters.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let firsts = |keep_small: bool| -> Vec<char> {
+        parts
+            .iter()
+            .filter(|w| keep_small || !SMALL.contains(&w.to_lowercase().as_str()))
+            .filter_map(|w| w.chars().next())
+            .map(|c| c.to_lowercase().next().unwrap_or(c))
+            .collect()
+    };
+    [true, false].into_iter().any(|keep| {
+        let f = firsts(keep);
+        if f.len() < want.len() {
+            return false;
+        }
+        if from_end { f[f.len() - want.len()..] == want[..] } else { f[..want.len()] == want[..] }
+    })
 }
 
 /// "multi-disciplinary team (MDT)": the short form in brackets after its expansion.

@@ -303,8 +303,8 @@ pub struct RecordReport {
     /// Sentences (labelled, clean) per language and source kind.
     pub sentences: BTreeMap<(Lang, &'static str), (usize, usize)>,
     /// Per sentence and category where the checker was wrong: (labelled index,
-    /// category, false positive?).
-    pub misses: Vec<(usize, Category, bool)>,
+    /// category, false positive?, the findings there: rule and words).
+    pub misses: Vec<(usize, Category, bool, String)>,
 }
 
 impl RecordReport {
@@ -390,7 +390,13 @@ pub fn evaluate(analyse: &(dyn Fn(&str) -> Vec<Finding> + Sync), records: &[Reco
                 }
             };
             if c.fp + c.fn_ > 0 {
-                report.misses.push((i, cat, c.fp > 0));
+                let detail = findings[l.record]
+                    .iter()
+                    .filter(|f| f.category == cat && f.start < l.end && f.end > l.start)
+                    .map(|f| format!("{} “{}”", f.rule, one_line(&r.text[f.start..f.end])))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                report.misses.push((i, cat, c.fp > 0, detail));
             }
             report.counts.entry((r.lang, cat, kind, r.split())).or_default().add(c);
         }
@@ -402,13 +408,16 @@ pub fn evaluate(analyse: &(dyn Fn(&str) -> Vec<Finding> + Sync), records: &[Reco
 /// register, and the findings there.
 pub fn misses_text(report: &RecordReport, records: &[Record], labelled: &[Labelled]) -> String {
     let mut out = String::new();
-    for &(i, cat, fp) in &report.misses {
-        let l = &labelled[i];
+    for (i, cat, fp, detail) in &report.misses {
+        let l = &labelled[*i];
         let r = &records[l.record];
         if r.split() == Split::Test {
             continue;
         }
-        let _ = writeln!(out, "{} {cat} {} [{} {}] {}", if fp { "FP" } else { "FN" }, l.id, r.split().name(), r.register, one_line(&r.text[l.start..l.end]));
+        let _ = writeln!(out, "{} {cat} {} [{} {}] {}", if *fp { "FP" } else { "FN" }, l.id, r.split().name(), r.register, one_line(&r.text[l.start..l.end]));
+        if !detail.is_empty() {
+            let _ = writeln!(out, "    {detail}");
+        }
     }
     out
 }

@@ -68,6 +68,8 @@ const CACHE_ENTRIES: usize = 20_000;
 pub struct Models {
     pub encoder: Encoder,
     pub heads: Heads,
+    /// The fine-tuned judge, when this build embeds one (it replaces the heads).
+    pub judge: Option<judge::Judge>,
     cache: Mutex<HashMap<String, Arc<[f32]>>>,
 }
 
@@ -86,7 +88,9 @@ impl Models {
     }
 
     pub fn new(encoder: Encoder, heads: Heads) -> Models {
-        Models { encoder, heads, cache: Mutex::new(HashMap::new()) }
+        // A build whose judge is the placeholder (no layers) uses the heads.
+        let judge = judge::Judge::embedded().ok().filter(|j| j.config.layers > 0);
+        Models { encoder, heads, judge, cache: Mutex::new(HashMap::new()) }
     }
 
     /// Embeddings of `texts`, from the cache where possible.
