@@ -41,6 +41,11 @@ fn an_acronym_on_no_list_is_flagged_once_unless_the_note_spells_it_out() {
     assert_clean("The Integrated Family Support Service (IFSS) will visit. IFSS staff will call on Monday.");
     assert_clean("IFSS (Integrated Family Support Service) will visit on Monday afternoon.");
     assert_clean("Arolygiaeth Gofal Cymru (AGC) oedd yno. Bydd AGC yn dychwelyd y mis nesaf.");
+    // Welsh text gets the Welsh message.
+    let cy = analyse("Bydd tîm IFSS yn ffonio Mia ddydd Llun nesaf.");
+    assert_eq!(cy.len(), 1);
+    assert_eq!((cy[0].rule.as_str(), cy[0].lang), ("plain-language/undefined-acronym", Lang::Cy));
+    assert!(cy[0].message.contains("yn fyrfodd"), "{}", cy[0].message);
     // A name before a bracket does not spell it out.
     assert_eq!(
         flagged("Mrs Bevan (CSU) rang the office about the visit today."),
@@ -54,6 +59,7 @@ fn initials_everyday_abbreviations_and_capital_headings_are_not_acronyms() {
     assert_clean("Carers on the call were RJ / BM and both signed the chart.");
     assert_clean("Medication given at tea time and recorded by KL on the chart.");
     assert_clean("Mr AB said he was happy with the visit and the new times.");
+    assert_clean("Ysgrifennwyd y nodyn gan KL ar ôl yr ymweliad heddiw.");
     assert_clean("PERSON CENTRED PLAN for the coming six months agreed today.");
     assert_clean("She said “the DWP keep ringing me” and laughed about it.");
 }

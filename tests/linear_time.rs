@@ -106,6 +106,23 @@ fn a_long_sentence_with_many_findings_is_checked_in_linear_time() {
 }
 
 #[test]
+fn acronyms_and_brackets_are_read_in_linear_time() {
+    // Every "(" once searched to the end of the text for its ")", and read every word
+    // before it; every acronym was compared with every spelled-out one.
+    for (name, piece) in [
+        ("open brackets", "( "),
+        ("open brackets with no spaces", "(((((((((x"),
+        ("open brackets closed at the end", "( "),
+        ("short brackets", "(a) "),
+        ("acronyms spelled out", "Quiet Zone Team (QZT) met. The QZT said so today. "),
+        ("unknown acronyms", "Seen by the QZT and the PLM today. "),
+    ] {
+        let make = |n: usize| if name.ends_with("at the end") { repeat(piece, n) + ")" } else { repeat(piece, n) };
+        assert_linear(&format!("text of {name}"), &make, &analyse);
+    }
+}
+
+#[test]
 fn findings_on_one_long_line_are_located_in_linear_time() {
     // Columns and LSP positions were counted from the start of the line each time.
     for (name, piece) in [

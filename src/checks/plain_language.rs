@@ -111,7 +111,7 @@ fn undefined_acronyms(cx: &Context, out: &mut Vec<Finding>) {
             if (k > 0 && around(tokens[k - 1].end, t.start)) || (k + 1 < tokens.len() && around(t.end, tokens[k + 1].start)) {
                 continue;
             }
-            if defined.iter().any(|(d, at)| *d == letters && *at <= sentence.end) || !reported.insert(letters.clone()) {
+            if defined.get(&letters).is_some_and(|&at| at <= sentence.end) || !reported.insert(letters.clone()) {
                 continue;
             }
             let message = cx.render(cat, sentence.lang, "undefined_acronym", &[("text", word)]);
@@ -139,37 +139,50 @@ fn acronym_letters(word: &str) -> Option<String> {
 
 /// Words too small to give an acronym its letter ("Child in Need": CIN keeps the
 /// "in"; "Department of Health": DH drops the "of"): both readings are tried.
-const SMALL: &[&str] = &["of", "and", "for", "the", "in", "on", "to", "a", "&", "y", "yr", "a", "ac", "o", "i", "ar", "am", "gyda", "dros"];
+const SMALL: &[&str] = &["of", "and", "for", "the", "in", "on", "to", "a", "&", "y", "yr", "ac", "o", "i", "ar", "am", "gyda", "dros"];
 
-/// Acronyms this text spells out, with where: "multi-disciplinary team (MDT)",
-/// "MDT (multi-disciplinary team)", "Arolygiaeth Gofal Cymru (AGC)". The words beside
-/// the brackets must give the letters, so a name before a bracket ("Mrs Jones (SU)")
-/// does not define it.
-fn definitions(text: &str) -> Vec<(String, usize)> {
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(open) = text[from..].find('(').map(|i| from + i) {
-        let Some(close) = text[open..].find(')').map(|i| open + i) else { break };
-        let inside = text[open + 1..close].trim();
-        from = open + 1;
-        if close - open > 200 {
-            continue;
-        }
-        let before_words: Vec<&str> = text[..open].split_whitespace().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
-        if let Some(letters) = acronym_letters(inside) {
-            // "words (ACR)"
-            if initials_match(&before_words, &letters, true) {
-                out.push((letters, open));
-            }
-        } else if let Some(word) = text[..open].split_whitespace().last() {
-            // "ACR (words)"
-            let word = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '&');
-            if let Some(letters) = acronym_letters(word) {
-                let inner: Vec<&str> = inside.split_whitespace().collect();
-                if initials_match(&inner, &letters, false) {
-                    out.push((letters, open));
+/// Longest bracket, and most text before it, read for a definition.
+const BRACKET_MAX: usize = 200;
+const BEFORE_MAX: usize = 300;
+
+/// Acronyms this text spells out, each with where it is first spelled out:
+/// "multi-disciplinary team (MDT)", "MDT (multi-disciplinary team)", "Arolygiaeth
+/// Gofal Cymru (AGC)". The words beside the brackets must give the letters, so a name
+/// before a bracket ("Mrs Jones (SU)") does not define it. One pass over the text,
+/// reading a bounded stretch at each bracket.
+fn definitions(text: &str) -> std::collections::HashMap<String, usize> {
+    let mut out = std::collections::HashMap::new();
+    let mut open_at = None;
+    for (close, b) in text.bytes().enumerate() {
+        match b {
+            b'(' => open_at = Some(close),
+            b')' => {
+                let Some(open) = open_at.take() else { continue };
+                if close - open > BRACKET_MAX {
+                    continue;
+                }
+                let inside = text[open + 1..close].trim();
+                let mut from = open.saturating_sub(BEFORE_MAX);
+                while !text.is_char_boundary(from) {
+                    from += 1;
+                }
+                let before: Vec<&str> = text[from..open].split_whitespace().collect();
+                let letters = if let Some(letters) = acronym_letters(inside) {
+                    // "words (ACR)"
+                    let last = &before[before.len().saturating_sub(12)..];
+                    initials_match(last, &letters, true).then_some(letters)
+                } else {
+                    // "ACR (words)"
+                    before.last().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '&')).and_then(acronym_letters).filter(|letters| {
+                        let inner: Vec<&str> = inside.split_whitespace().collect();
+                        initials_match(&inner, letters, false)
+                    })
+                };
+                if let Some(letters) = letters {
+                    out.entry(letters).or_insert(open);
                 }
             }
+            _ => {}
         }
     }
     out

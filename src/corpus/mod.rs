@@ -60,69 +60,95 @@ impl Case {
     }
 }
 
-/// Parses one `.cases` file. `lang` comes from its folder.
-pub fn parse_cases(source: &str, lang: Lang, file: &Path) -> Result<Vec<Case>, String> {
-    let mut cases: Vec<Case> = Vec::new();
+/// One entry of a `.cases` or `.records` file: a header `=== ID | field | …` and the
+/// text under it, up to the next header.
+pub(crate) struct Entry<'s> {
+    pub line: usize,
+    /// `file:line`, for errors.
+    pub at: String,
+    pub id: String,
+    pub fields: Vec<&'s str>,
+    pub text: String,
+}
+
+/// The entries of a `.cases` or `.records` file (lines before the first header are
+/// comments), ids checked to be lowercase letters, digits and hyphens and every entry
+/// to have text. `what` names an entry in errors ("case", "record").
+pub(crate) fn entries<'s>(source: &'s str, file: &Path, what: &str) -> Result<Vec<Entry<'s>>, String> {
+    let mut out: Vec<Entry> = Vec::new();
     let mut body: Vec<&str> = Vec::new();
-    let finish = |cases: &mut Vec<Case>, body: &mut Vec<&str>| {
-        if let Some(case) = cases.last_mut() {
-            let text = body.join("\n");
-            case.text = text.trim_matches(|c| c == '\n' || c == '\r').to_string();
+    let finish = |out: &mut Vec<Entry>, body: &mut Vec<&str>| {
+        if let Some(e) = out.last_mut() {
+            e.text = body.join("\n").trim_matches(|c| c == '\n' || c == '\r').to_string();
         }
         body.clear();
     };
     for (n, line) in source.lines().enumerate() {
         let Some(header) = line.strip_prefix("===") else {
-            if !cases.is_empty() {
+            if !out.is_empty() {
                 body.push(line);
             }
             continue;
         };
-        finish(&mut cases, &mut body);
-        let where_ = format!("{}:{}", file.display(), n + 1);
+        finish(&mut out, &mut body);
+        let at = format!("{}:{}", file.display(), n + 1);
         let mut parts = header.split('|').map(str::trim);
         let id = parts.next().unwrap_or("").to_string();
         if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
-            return Err(format!("{where_}: case id \"{id}\" must be lowercase letters, digits and hyphens"));
+            return Err(format!("{at}: {what} id \"{id}\" must be lowercase letters, digits and hyphens"));
         }
+        out.push(Entry { line: n + 1, at, id, fields: parts.collect(), text: String::new() });
+    }
+    finish(&mut out, &mut body);
+    if let Some(empty) = out.iter().find(|e| e.text.trim().is_empty()) {
+        return Err(format!("{}: {what} \"{}\" has no text", empty.at, empty.id));
+    }
+    Ok(out)
+}
+
+/// Parses one `.cases` file. `lang` comes from its folder.
+pub fn parse_cases(source: &str, lang: Lang, file: &Path) -> Result<Vec<Case>, String> {
+    let mut cases = Vec::new();
+    for e in entries(source, file, "case")? {
         let mut expect = None;
-        for part in parts {
+        for part in &e.fields {
             if let Some(labels) = part.strip_prefix("expect:") {
                 let mut cats = Vec::new();
                 for label in labels.split(',').map(str::trim) {
                     if label == "clean" {
                         continue;
                     }
-                    cats.push(Category::from_id(label).ok_or_else(|| format!("{where_}: unknown label \"{label}\""))?);
+                    cats.push(Category::from_id(label).ok_or_else(|| format!("{}: unknown label \"{label}\"", e.at))?);
                 }
                 cats.sort();
                 cats.dedup();
                 expect = Some(cats);
             } else if !part.starts_with("note:") {
-                return Err(format!("{where_}: unknown header field \"{part}\""));
+                return Err(format!("{}: unknown header field \"{part}\"", e.at));
             }
         }
-        let expect = expect.ok_or_else(|| format!("{where_}: case \"{id}\" has no expect:"))?;
-        cases.push(Case { id, lang, expect, text: String::new(), file: file.to_path_buf(), line: n + 1 });
-    }
-    finish(&mut cases, &mut body);
-    if let Some(empty) = cases.iter().find(|c| c.text.trim().is_empty()) {
-        return Err(format!("{}:{}: case \"{}\" has no text", file.display(), empty.line, empty.id));
+        let expect = expect.ok_or_else(|| format!("{}: case \"{}\" has no expect:", e.at, e.id))?;
+        cases.push(Case { id: e.id, lang, expect, text: e.text, file: file.to_path_buf(), line: e.line });
     }
     Ok(cases)
+}
+
+/// The files of `dir` with extension `ext`, sorted; an error names the folder.
+pub(crate) fn files_with(dir: &Path, ext: &str) -> Result<Vec<PathBuf>, String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .collect();
+    files.sort();
+    Ok(files)
 }
 
 /// Every case under `root/en` and `root/cy`, ids checked for uniqueness.
 pub fn load(root: &Path) -> Result<Vec<Case>, String> {
     let mut all = Vec::new();
     for (dir, lang) in [("en", Lang::En), ("cy", Lang::Cy)] {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
-            .map_err(|e| format!("{}: {e}", root.join(dir).display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "cases"))
-            .collect();
-        files.sort();
-        for file in files {
+        for file in files_with(&root.join(dir), "cases")? {
             let source = crate::input::read_text(&file, 64 * crate::input::MB)?;
             all.extend(parse_cases(&source, lang, &file)?);
         }
@@ -154,6 +180,21 @@ impl Counts {
         let (p, r) = (self.precision(), self.recall());
         if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
     }
+    /// One decision: should the category have been raised, and was it?
+    pub fn of(expected: bool, raised: bool) -> Counts {
+        match (expected, raised) {
+            (true, true) => Counts { tp: 1, ..Default::default() },
+            (true, false) => Counts { fn_: 1, ..Default::default() },
+            (false, true) => Counts { fp: 1, ..Default::default() },
+            (false, false) => Counts::default(),
+        }
+    }
+
+    /// One labelled sentence of a record: `may` categories count either way.
+    pub fn of_sentence(cat: Category, must: &[Category], may: &[Category], raised: bool) -> Counts {
+        if may.contains(&cat) { Counts::default() } else { Counts::of(must.contains(&cat), raised) }
+    }
+
     pub fn add(&mut self, o: Counts) {
         self.tp += o.tp;
         self.fp += o.fp;
@@ -206,12 +247,7 @@ pub fn evaluate_by(analyse: &dyn Fn(&str) -> Vec<crate::finding::Finding>, cases
         for cat in Category::ALL {
             let found: Vec<_> = findings.iter().filter(|f| f.category == cat).collect();
             let expected = case.expect.contains(&cat);
-            let c = match (expected, !found.is_empty()) {
-                (true, true) => Counts { tp: 1, ..Default::default() },
-                (false, true) => Counts { fp: 1, ..Default::default() },
-                (true, false) => Counts { fn_: 1, ..Default::default() },
-                (false, false) => Counts::default(),
-            };
+            let c = Counts::of(expected, !found.is_empty());
             if c.fp + c.fn_ > 0 {
                 let detail = found
                     .iter()

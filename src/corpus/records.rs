@@ -47,43 +47,21 @@ impl Record {
     }
 }
 
-fn valid_id(id: &str, lang: Lang) -> bool {
-    !id.is_empty()
-        && id.starts_with(&format!("{}-", lang.code()))
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
 
 /// Parses one `.records` file; `lang` comes from its folder.
 pub fn parse_records(source: &str, lang: Lang, file: &Path) -> Result<Vec<Record>, String> {
-    let mut records: Vec<Record> = Vec::new();
-    let mut body: Vec<&str> = Vec::new();
-    let finish = |records: &mut Vec<Record>, body: &mut Vec<&str>| {
-        if let Some(r) = records.last_mut() {
-            r.text = body.join("\n").trim_matches(|c| c == '\n' || c == '\r').to_string();
-        }
-        body.clear();
-    };
-    for (n, line) in source.lines().enumerate() {
-        let Some(header) = line.strip_prefix("===") else {
-            if !records.is_empty() {
-                body.push(line);
-            }
-            continue;
-        };
-        finish(&mut records, &mut body);
-        let at = format!("{}:{}", file.display(), n + 1);
-        let mut parts = header.split('|').map(str::trim);
-        let id = parts.next().unwrap_or("").to_string();
-        if !valid_id(&id, lang) {
-            return Err(format!("{at}: record id \"{id}\" must start with \"{}-\" and be lowercase letters, digits and hyphens", lang.code()));
+    let mut records = Vec::new();
+    for e in super::entries(source, file, "record")? {
+        let at = &e.at;
+        if !e.id.starts_with(&format!("{}-", lang.code())) {
+            return Err(format!("{at}: record id \"{}\" must start with \"{}-\"", e.id, lang.code()));
         }
         let (mut register, mut src) = (None, None);
-        for part in parts {
+        for part in &e.fields {
             if let Some(r) = part.strip_prefix("register:") {
                 register = Some(r.trim().to_string());
             } else if let Some(s) = part.strip_prefix("source:") {
-                let s = s.trim();
-                src = Some(match s {
+                src = Some(match s.trim() {
                     "written" => Source::Written,
                     url if url.starts_with("http://") || url.starts_with("https://") => Source::Real(url.to_string()),
                     other => return Err(format!("{at}: source must be \"written\" or an address, not \"{other}\"")),
@@ -92,35 +70,22 @@ pub fn parse_records(source: &str, lang: Lang, file: &Path) -> Result<Vec<Record
                 return Err(format!("{at}: unknown header field \"{part}\""));
             }
         }
-        let register = register.filter(|r| !r.is_empty()).ok_or_else(|| format!("{at}: record \"{id}\" has no register:"))?;
-        let source = src.ok_or_else(|| format!("{at}: record \"{id}\" has no source:"))?;
-        records.push(Record { id, lang, register, source, text: String::new(), file: file.to_path_buf(), line: n + 1 });
-    }
-    finish(&mut records, &mut body);
-    if let Some(empty) = records.iter().find(|r| r.text.trim().is_empty()) {
-        return Err(format!("{}:{}: record \"{}\" has no text", file.display(), empty.line, empty.id));
+        let register = register.filter(|r| !r.is_empty()).ok_or_else(|| format!("{at}: record \"{}\" has no register:", e.id))?;
+        let source = src.ok_or_else(|| format!("{at}: record \"{}\" has no source:", e.id))?;
+        records.push(Record { id: e.id, lang, register, source, text: e.text, file: file.to_path_buf(), line: e.line });
     }
     Ok(records)
-}
-
-fn files_with(dir: &Path, ext: &str) -> Result<Vec<PathBuf>, String> {
-    if !dir.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == ext))
-        .collect();
-    files.sort();
-    Ok(files)
 }
 
 /// Every record under `root/records/en` and `root/records/cy`, ids unique.
 pub fn load_records(root: &Path) -> Result<Vec<Record>, String> {
     let mut all = Vec::new();
     for (dir, lang) in [("en", Lang::En), ("cy", Lang::Cy)] {
-        for file in files_with(&root.join("records").join(dir), "records")? {
+        let folder = root.join("records").join(dir);
+        if !folder.is_dir() {
+            continue;
+        }
+        for file in super::files_with(&folder, "records")? {
             let source = crate::input::read_text(&file, 64 * crate::input::MB)?;
             all.extend(parse_records(&source, lang, &file)?);
         }
@@ -256,7 +221,10 @@ pub fn load_labels(root: &Path, records: &[Record]) -> Result<Vec<Labelled>, Str
     let mut out = Vec::new();
     let mut seen = HashMap::new();
     let dir = root.join("records").join("labels");
-    for file in files_with(&dir, "tsv")? {
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for file in super::files_with(&dir, "tsv")? {
         let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if name.ends_with(".a.tsv") || name.ends_with(".b.tsv") {
             continue;
@@ -379,16 +347,7 @@ pub fn evaluate(analyse: &(dyn Fn(&str) -> Vec<Finding> + Sync), records: &[Reco
         }
         for cat in Category::ALL {
             let raised = findings[l.record].iter().any(|f| f.category == cat && f.start < l.end && f.end > l.start);
-            let c = if l.may.contains(&cat) {
-                Counts::default()
-            } else {
-                match (l.must.contains(&cat), raised) {
-                    (true, true) => Counts { tp: 1, ..Default::default() },
-                    (true, false) => Counts { fn_: 1, ..Default::default() },
-                    (false, true) => Counts { fp: 1, ..Default::default() },
-                    (false, false) => Counts::default(),
-                }
-            };
+            let c = Counts::of_sentence(cat, &l.must, &l.may, raised);
             if c.fp + c.fn_ > 0 {
                 let detail = findings[l.record]
                     .iter()

@@ -100,16 +100,23 @@ pub struct Doc {
     pub labels: DocLabels,
 }
 
+/// A labelled sentence: (start, end, must, may).
+pub type SentenceLabels = (usize, usize, Vec<Category>, Vec<Category>);
+/// A sentence's training target: (label per category, whether each label is known).
+type Target = Option<([f32; 6], [f32; 6])>;
+/// Positive bags of a window: (span indices, category).
+type Bags = Vec<(Vec<usize>, usize)>;
+
 pub enum DocLabels {
-    /// Labelled sentences: (start, end, must, may).
-    Sentences(Vec<(usize, usize, Vec<Category>, Vec<Category>)>),
+    /// Labelled sentences.
+    Sentences(Vec<SentenceLabels>),
     /// One label set for the whole case.
     Case(Vec<Category>),
 }
 
 /// The corpus as documents: records with their consensus labels, and cases.
 pub fn documents(records: &[Record], labelled: &[Labelled], cases: &[Case]) -> Vec<Doc> {
-    let mut by_record: HashMap<usize, Vec<(usize, usize, Vec<Category>, Vec<Category>)>> = HashMap::new();
+    let mut by_record: HashMap<usize, Vec<SentenceLabels>> = HashMap::new();
     for l in labelled {
         by_record.entry(l.record).or_default().push((l.start, l.end, l.must.clone(), l.may.clone()));
     }
@@ -136,7 +143,7 @@ struct Item {
 }
 
 /// Targets for each sentence of `doc` (by the Document's sentence index).
-fn targets(doc: &Doc, spans: &[(usize, usize)]) -> (Vec<Option<([f32; 6], [f32; 6])>>, Vec<usize>) {
+fn targets(doc: &Doc, spans: &[(usize, usize)]) -> (Vec<Target>, Vec<usize>) {
     match &doc.labels {
         DocLabels::Sentences(labels) => {
             let t = spans
@@ -176,7 +183,7 @@ fn targets(doc: &Doc, spans: &[(usize, usize)]) -> (Vec<Option<([f32; 6], [f32; 
 /// states below the judge for each.
 fn items(engine: &Engine, models: &Models, docs: &[&Doc], recipe: &Recipe, say: &mut dyn FnMut(&str)) -> Result<Vec<Item>, String> {
     let encoder = &models.encoder;
-    let mut pending: Vec<(windows::Window, Vec<Option<([f32; 6], [f32; 6])>>, Vec<(Vec<usize>, usize)>)> = Vec::new();
+    let mut pending: Vec<(windows::Window, Vec<Target>, Bags)> = Vec::new();
     for doc in docs {
         engine.with_document(&doc.text, |d| {
             let spans: Vec<(usize, usize)> = d.sentences.iter().map(|s| (s.start, s.end)).collect();
@@ -546,39 +553,36 @@ pub fn counts_with(scored: &[Scored], cat: Category, lang: Lang, t: Thresholds) 
     let mut total = Counts::default();
     for s in scored.iter().filter(|s| s.doc.lang == lang) {
         let mut findings = s.rules.clone();
-        review::combine(&s.scores, &mut findings, &th, &|c| c == cat, &|c, sc, _| Finding {
-            category: c,
-            rule: String::new(),
-            severity: crate::finding::Severity::Info,
-            message: String::new(),
-            start: sc.start,
-            end: sc.end,
-            lang: sc.lang,
-            suggestions: Vec::new(),
-        });
+        review::combine(&s.scores, &mut findings, &th, &|c| c == cat, &|c, sc, _| bare_finding(c, sc));
         total.add(score_doc(s.doc, &findings, cat));
     }
     total
 }
 
+/// A finding of `cat` over a scored sentence, with nothing but its place (for
+/// counting).
+fn bare_finding(cat: Category, sc: &SentenceScore) -> Finding {
+    Finding {
+        category: cat,
+        rule: String::new(),
+        severity: crate::finding::Severity::Info,
+        message: String::new(),
+        start: sc.start,
+        end: sc.end,
+        lang: sc.lang,
+        suggestions: Vec::new(),
+    }
+}
+
 /// tp/fp/fn of `cat` on one document.
 pub fn score_doc(doc: &Doc, findings: &[Finding], cat: Category) -> Counts {
-    let one = |expected: bool, raised: bool| match (expected, raised) {
-        (true, true) => Counts { tp: 1, ..Default::default() },
-        (true, false) => Counts { fn_: 1, ..Default::default() },
-        (false, true) => Counts { fp: 1, ..Default::default() },
-        (false, false) => Counts::default(),
-    };
     match &doc.labels {
-        DocLabels::Case(expect) => one(expect.contains(&cat), findings.iter().any(|f| f.category == cat)),
+        DocLabels::Case(expect) => Counts::of(expect.contains(&cat), findings.iter().any(|f| f.category == cat)),
         DocLabels::Sentences(labels) => {
             let mut c = Counts::default();
             for (s, e, must, may) in labels {
-                if may.contains(&cat) {
-                    continue;
-                }
                 let raised = findings.iter().any(|f| f.category == cat && f.start < *e && f.end > *s);
-                c.add(one(must.contains(&cat), raised));
+                c.add(Counts::of_sentence(cat, must, may, raised));
             }
             c
         }
@@ -626,16 +630,7 @@ fn model_alone_line(scored: &[Scored], cat: Category, lang: Lang) -> String {
                 .scores
                 .iter()
                 .filter(|sc| sc.p[cat.index()] >= t)
-                .map(|sc| Finding {
-                    category: cat,
-                    rule: String::new(),
-                    severity: crate::finding::Severity::Info,
-                    message: String::new(),
-                    start: sc.start,
-                    end: sc.end,
-                    lang: sc.lang,
-                    suggestions: Vec::new(),
-                })
+                .map(|sc| bare_finding(cat, sc))
                 .collect();
             c.add(score_doc(s.doc, &findings, cat));
         }

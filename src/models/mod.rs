@@ -88,8 +88,8 @@ impl Models {
     }
 
     pub fn new(encoder: Encoder, heads: Heads) -> Models {
-        // A build whose judge is the placeholder (no layers) uses the heads.
-        let judge = judge::Judge::embedded().ok().filter(|j| j.config.layers > 0);
+        // A build whose judge is the placeholder uses the heads.
+        let judge = judge::Judge::embedded().ok().flatten();
         Models { encoder, heads, judge, cache: Mutex::new(HashMap::new()) }
     }
 

@@ -22,23 +22,28 @@ pub struct Window {
     pub spans: Vec<(usize, usize, usize)>,
 }
 
-/// The heading that a sentence sits under: the nearest heading block before the
-/// sentence's own block (None if its own block is a heading, or there is none).
-fn heading_before<'t>(doc: &Document<'t>, sentence: usize) -> Option<&'t str> {
-    let block = doc.sentences[sentence].block;
-    if doc.blocks[block].kind == BlockKind::Heading {
-        return None;
-    }
-    (0..block).rev().find(|&b| doc.blocks[b].kind == BlockKind::Heading).map(|b| {
-        let blk = &doc.blocks[b];
-        doc.text[blk.start..blk.end].trim()
-    })
+/// For each block, the heading it sits under: the nearest heading block before it
+/// (None for a heading itself, or where there is none). One pass over the blocks.
+fn headings<'t>(doc: &Document<'t>) -> Vec<Option<&'t str>> {
+    let mut last = None;
+    doc.blocks
+        .iter()
+        .map(|b| {
+            if b.kind == BlockKind::Heading {
+                last = Some(doc.text[b.start..b.end].trim());
+                None
+            } else {
+                last
+            }
+        })
+        .collect()
 }
 
 /// Pack the sentences of `doc` into windows.
 pub fn windows(encoder: &Encoder, doc: &Document, max_tokens: usize) -> Vec<Window> {
     let (bos, eos, _) = encoder.special_ids();
     let prefix = encoder.content_ids("query:");
+    let heading_of = headings(doc);
     let mut out: Vec<Window> = Vec::new();
     let mut current: Option<Window> = None;
     // Where the text already in the current window ends.
@@ -58,7 +63,7 @@ pub fn windows(encoder: &Encoder, doc: &Document, max_tokens: usize) -> Vec<Wind
             }
             let mut w = Window { ids: vec![bos], spans: Vec::new() };
             w.ids.extend_from_slice(&prefix);
-            if let Some(h) = heading_before(doc, i) {
+            if let Some(h) = heading_of[s.block] {
                 let mut h = encoder.content_ids(h);
                 h.truncate(HEADING_TOKENS);
                 w.ids.extend(h);
