@@ -247,6 +247,16 @@ fn own_words_accepts_the_persons_words_and_ignores_other_contexts() {
 // rationale
 
 #[test]
+fn titles_and_headings_are_not_decisions() {
+    let body = "Mr Jones is walking to the shop again and told me he no longer wants visits.";
+    assert_clean(&format!("Case Closure Summary\n\n{body}"));
+    assert_clean(&format!("# Case closure\n\n{body}"));
+    assert_clean("Crynodeb Cau Achos\nMae Mr Jones yn cerdded i’r siop eto ac mae e’n dweud nad oes angen ymweliadau arno.");
+    // A bare decision on its own line is still one.
+    assert_eq!(flagged("Case closed\nMr Jones is fine."), pairs(&[("rationale/case-closed", "Case closed")]));
+}
+
+#[test]
 fn rationale_flags_decisions_without_a_reason() {
     assert_eq!(flagged("Case closed."), pairs(&[("rationale/case-closed", "Case closed")]));
     assert_eq!(flagged("Decided not to place Tom with his aunt."), pairs(&[("rationale/decided", "Decided")]));

@@ -13,7 +13,11 @@ use crate::document::LabelKind;
 use crate::finding::{Category, Finding};
 use crate::rulebook::LangRules;
 
-pub const SIGNALS: &[&str] = &["reason", "reason-next", "follow-up"];
+pub const SIGNALS: &[&str] = &["reason", "reason-next", "follow-up", "title"];
+
+/// A line this short, with no full stop and a word that names a document ("summary",
+/// "crynodeb"), is a record's title ("Case Closure Summary"), not a decision.
+const TITLE_WORDS: usize = 8;
 
 /// A sentence after a decision, in the same paragraph, of at least this many words,
 /// that is not itself a decision or a follow-up action, is read as its reason
@@ -33,9 +37,23 @@ impl Check for Rationale {
         let reason = LangRules::signal_set(cat, "reason");
         let reason_next = LangRules::signal_set(cat, "reason-next");
         let follow_up = LangRules::signal_set(cat, "follow-up");
+        let title = LangRules::signal_set(cat, "title");
         let doc = cx.doc;
         for si in 0..doc.sentences.len() {
             let sentence = cx.sentence(si);
+            // Headings and titles name what follows; they decide nothing.
+            let text = doc.sentence_text(sentence).trim_end();
+            let block = doc.block_of(si);
+            let before = doc.text[..sentence.start].trim_end_matches([' ', '\t']);
+            let after = doc.text[sentence.end..].trim_start_matches([' ', '\t']);
+            let one_line = !text.contains('\n') && (before.is_empty() || before.ends_with('\n')) && (after.is_empty() || after.starts_with(['\n', '\r']));
+            let titled = one_line
+                && sentence.tokens.len() <= TITLE_WORDS
+                && !text.ends_with(['.', '!', '?'])
+                && cx.has_unquoted(si, title);
+            if block.kind == crate::document::BlockKind::Heading || titled {
+                continue;
+            }
             // A decision by label: the first sentence under "Decision:", a "Decisions:"
             // line, or a "## Decision" heading.
             let labelled = cx.opens_labelled(si, LabelKind::Decision);
