@@ -179,6 +179,23 @@ fn opinion_as_fact_in_welsh() {
 // vague
 
 #[test]
+fn a_terse_log_line_of_stock_words_is_vague_unless_detail_follows() {
+    assert_eq!(
+        flagged("Tea call 17:00.\nAll ok.\nFluids encouraged."),
+        pairs(&[("vague/terse-log", "All ok"), ("vague/terse-log", "Fluids encouraged")])
+    );
+    assert_eq!(flagged("Galwad te.\nDim pryderon."), pairs(&[("vague/terse-log", "Dim pryderon")]));
+    let cy = analyse("Noson aflonydd.");
+    assert_eq!((cy[0].rule.as_str(), cy[0].lang), ("vague/terse-log", Lang::Cy));
+    assert!(cy[0].message.contains("darllenydd nesaf"), "{}", cy[0].message);
+    // The same words with what happened, or as part of a decision, are fine.
+    assert_clean("Ava seemed settled. She showed me her bedroom and told me the name of the foster carers' dog.");
+    assert_clean("She settled in the lounge with a cup of tea after we talked about her sister.");
+    assert_clean("No change to the plan.");
+    assert_clean("Dim newid i'r lleoliad.");
+}
+
+#[test]
 fn vague_flags_wording_that_hides_what_happened() {
     assert_eq!(
         flagged("The front room was in a terrible state. There has been inappropriate behaviour."),

@@ -6,7 +6,14 @@ use super::{prompt, term_message, Check, Context, RuleRef};
 use crate::finding::{Category, Finding};
 use crate::rulebook::LangRules;
 
-pub const SIGNALS: &[&str] = &["specifics"];
+pub const SIGNALS: &[&str] = &["specifics", "log-stock"];
+
+/// A log line this short made of a stock phrase ("All ok.", "Settled.", "Dim
+/// pryderon.") tells the next reader nothing; in a longer sentence the same words
+/// usually come with what happened.
+const TERSE_WORDS: usize = 6;
+/// A following sentence this long gives the detail a terse line lacks.
+const EXPLAINED_BY_WORDS: usize = 12;
 
 pub struct Vague;
 
@@ -20,7 +27,26 @@ impl Check for Vague {
         let terms = LangRules::terms_set(cat);
         let specifics = LangRules::signal_set(cat, "specifics");
         let unless = LangRules::unless_set(cat);
+        let stock = LangRules::signal_set(cat, "log-stock");
         for si in 0..cx.doc.sentences.len() {
+            let sentence = cx.sentence(si);
+            // A longer sentence after it, in the same paragraph, is read as its detail
+            // ("Seemed settled. She showed me her room and ..."); a person's view in
+            // stock words is own-words' to judge.
+            let detail_follows = cx.next_in_block(si).is_some_and(|n| cx.sentence(n).tokens.len() >= EXPLAINED_BY_WORDS);
+            let terse = sentence.tokens.len() <= TERSE_WORDS
+                && !detail_follows
+                && cx.context(si) != Some(crate::document::LabelKind::View)
+                && !cx.has_unquoted(si, terms);
+            if terse {
+                // The stock phrase must end the line: "No change to the plan" is a
+                // decision, "No change." says nothing.
+                if let Some(hit) = cx.unquoted_hits(si, stock).find(|h| h.end == sentence.tokens.end) {
+                    let message = cx.render(cat, sentence.lang, "terse", &[("text", cx.text(hit))]);
+                    let rule = RuleRef::Named(cat, "terse-log");
+                    out.push(cx.finding(si, cx.span(hit), rule, super::default_severity(cat), message, vec![prompt(cx, cat, sentence.lang)]));
+                }
+            }
             let next_gives_detail = cx
                 .next_in_block(si)
                 .is_some_and(|n| cx.hits(n, specifics).any(|h| cx.position_in_sentence(n, h) == 0));
