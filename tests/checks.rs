@@ -122,6 +122,20 @@ fn plain_language_welsh_skips_terms_explained_with_sef() {
 // opinion-as-fact
 
 #[test]
+fn a_bare_risk_level_is_a_judgement_without_reasons() {
+    assert_eq!(flagged("Falls risk high."), pairs(&[("opinion-as-fact/risk-level", "high")]));
+    assert_eq!(flagged("Risk to others:\nlow."), pairs(&[("opinion-as-fact/risk-level", "low")]));
+    let cy = analyse("Mae Mrs Puw yn byw ar ei phen ei hun ers y gaeaf diwethaf.\nRisg cwympo: canolig.");
+    assert_eq!((cy[0].rule.as_str(), cy[0].lang), ("opinion-as-fact/risk-level", Lang::Cy));
+    assert!(cy[0].message.contains("heb resymau"), "{}", cy[0].message);
+    // With its reasons it stands.
+    assert_clean("Falls risk high because she fell twice this week.");
+    assert_clean("Risg cwympo yn uchel oherwydd iddi gwympo ddwywaith yr wythnos hon.");
+    // Levels that are not risks are not risk levels.
+    assert_clean("The kettle was on a low shelf.");
+}
+
+#[test]
 fn opinion_as_fact_flags_unowned_judgements() {
     let text = "Peter did not want to engage. Mum is hostile and non-compliant.";
     assert_eq!(

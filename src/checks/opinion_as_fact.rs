@@ -11,7 +11,11 @@ use crate::document::LabelKind;
 use crate::finding::{Category, Finding, Severity};
 use crate::rulebook::{Hit, LangRules};
 
-pub const SIGNALS: &[&str] = &["owner", "evidence", "observation", "attribution"];
+pub const SIGNALS: &[&str] = &["owner", "evidence", "observation", "attribution", "risk", "risk-level"];
+
+/// A risk level stated in a line this short ("Risk to others: low.", "Falls risk
+/// high.", "Risg: canolig.") is a judgement with nothing to show for it.
+const RISK_LINE_WORDS: usize = 8;
 
 pub struct OpinionAsFact;
 
@@ -55,6 +59,28 @@ impl Check for OpinionAsFact {
                 let message = term_message(cx, term, key, text);
                 let suggestions = vec![prompt(cx, cat, term.lang)];
                 out.push(cx.finding(si, cx.span(hit), RuleRef::Term(term), severity, message, suggestions));
+            }
+            // A risk level on its own: the risk named in the line, its label ("Risk to
+            // self: low."), or the line before, with no reason given.
+            let risk = LangRules::signal_set(cat, "risk");
+            let level = LangRules::signal_set(cat, "risk-level");
+            if sentence.tokens.len() <= RISK_LINE_WORDS && !cx.has_unquoted(si, terms) {
+                let named = cx.has(si, risk) || cx.context(si) == Some(LabelKind::Risk) || (si > 0 && cx.has(si - 1, risk));
+                if let Some(hit) = cx.unquoted_hits(si, level).next().filter(|_| named) {
+                    // Only reasons count here ("because she fell twice", "high: she fell
+                    // twice"); any word of observation nearby does not support a level.
+                    let reasoned = cx.unquoted_hits(si, evidence).any(|h| h.start >= hit.end)
+                        || cx.elaborated_after(si, cx.span(hit).1, 3)
+                        || next.is_some_and(|n| cx.hits(n, evidence).any(|h| cx.position_in_sentence(n, h) == 0));
+                    if !reasoned && !cx.unquoted_hits(si, attribution).any(|h| h.start < hit.start) {
+                        let owned = cx.unquoted_hits(si, owner).next().is_some() || cx.context(si) == Some(LabelKind::Analysis);
+                        let severity = if owned { Severity::Info } else { super::default_severity(cat) };
+                        let message = cx.render(cat, sentence.lang, "risk_level", &[("text", cx.text(hit))]);
+                        let suggestions = vec![prompt(cx, cat, sentence.lang)];
+                        out.push(cx.finding(si, cx.span(hit), RuleRef::Named(cat, "risk-level"), severity, message, suggestions));
+                        continue;
+                    }
+                }
             }
             // An opinion the writer owns ("I think ...", "In my view ...") needs its
             // basis even when no judgement word is recognised.

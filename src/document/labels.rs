@@ -22,6 +22,8 @@ pub enum LabelKind {
     View,
     /// The writer's analysis or professional opinion.
     Analysis,
+    /// Risks and risk levels ("Risk to others:", "Lefel risg:").
+    Risk,
     /// A known label with no special role (Date:, Present:, Dyddiad:).
     Other,
 }
