@@ -355,7 +355,11 @@ fn train(corpus: &Path, out: &Path, models_dir: Option<&Path>) -> i32 {
         let models = crate::models::Models::load(&crate::models::store::models_dir(models_dir, None)).map_err(|e| e.to_string())?;
         let engine = crate::Engine::new();
         let docs = crate::models::finetune::documents(&records, &labelled, &cases);
-        let trained = crate::models::finetune::train(&engine, &models, &docs, &mut |m| eprintln!("cofnod: {m}"))?;
+        let mut say = |m: &str| eprintln!("cofnod: {m}");
+        let trained = match std::env::var_os("COFNOD_TRAIN_REUSE") {
+            Some(dir) => crate::models::finetune::rethreshold(&engine, &models, &docs, Path::new(&dir), &mut say)?,
+            None => crate::models::finetune::train(&engine, &models, &docs, &mut say)?,
+        };
         crate::models::finetune::write(&trained, out).map_err(|e| format!("{}: {e}", out.display()))?;
         let prototypes = crate::models::outcomes::build_prototypes(&models)?;
         let path = out.join("outcomes").join("prototypes.safetensors");

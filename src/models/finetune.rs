@@ -476,7 +476,7 @@ pub fn train(engine: &Engine, models: &Models, docs: &[Doc], say: &mut dyn FnMut
     };
     let judge_layers = (0..recipe.layers).map(|n| Layer::from_named(&get, n, heads, eps)).collect::<candle_core::Result<Vec<_>>>().map_err(err)?;
     let head = Linear { w: get("head.w").map_err(err)?, b: get("head.b").map_err(err)? };
-    let mut config = JudgeConfig {
+    let config = JudgeConfig {
         trained: format!(
             "cofnod train: encoder layers 1-{} frozen, layers {}-{} fine-tuned with a linear head over the six categories; {} epochs of AdamW (lr {} for the layers, {} for the head, linear decay, dropout {}), seed {SEED}, windows of {} ids, on {} windows of the train split; thresholds from the validation split",
             recipe.base_layers,
@@ -496,12 +496,44 @@ pub fn train(engine: &Engine, models: &Models, docs: &[Doc], say: &mut dyn FnMut
         category: HashMap::new(),
     };
     let judge = Judge::new(config.clone(), judge_layers, head);
+    let mut out = choose_thresholds(engine, models, docs, &judge, config, recipe.min_precision, say)?;
+    out.weights = weights;
+    say(&format!("done in {:.0} s", started.elapsed().as_secs_f64()));
+    Ok(out)
+}
 
+/// Thresholds for a judge trained before (`COFNOD_TRAIN_REUSE=DIR`, a folder with
+/// its `judge.toml` and `judge.safetensors`): after the rules change, the judge's
+/// thresholds are chosen again without training it again.
+pub fn rethreshold(engine: &Engine, models: &Models, docs: &[Doc], dir: &Path, say: &mut dyn FnMut(&str)) -> Result<Finetuned, String> {
+    let read = |name: &str| std::fs::read(dir.join(name)).map_err(|e| format!("{}: {e}", dir.join(name).display()));
+    let weights = read("judge.safetensors")?;
+    let text = String::from_utf8(read("judge.toml")?).map_err(|_| format!("{}: not UTF-8", dir.join("judge.toml").display()))?;
+    let mut config: JudgeConfig = toml::from_str(&text).map_err(|e| format!("{}: {e}", dir.join("judge.toml").display()))?;
+    config.category.clear();
+    let judge = Judge::from_parts(config.clone(), &weights)?;
+    let mut out = choose_thresholds(engine, models, docs, &judge, config, Recipe::from_env().min_precision, say)?;
+    out.weights = weights;
+    Ok(out)
+}
+
+/// Scores the records' validation split with `judge` and chooses each category's
+/// thresholds per language; `weights` of the result are left empty for the caller.
+fn choose_thresholds(
+    engine: &Engine,
+    models: &Models,
+    docs: &[Doc],
+    judge: &Judge,
+    mut config: JudgeConfig,
+    min_precision: f64,
+    say: &mut dyn FnMut(&str),
+) -> Result<Finetuned, String> {
+    let err = |e: candle_core::Error| e.to_string();
     // Thresholds come from the records only: the snippet cases were read while the
     // rules were tuned, so on them the rules look better than they are.
     say("scoring the records' validation split");
     let val: Vec<&Doc> = docs.iter().filter(|d| d.split == Split::Validation && matches!(d.labels, DocLabels::Sentences(_))).collect();
-    let scored = score_docs(engine, models, &judge, &val).map_err(err)?;
+    let scored = score_docs(engine, models, judge, &val).map_err(err)?;
     let mut report = String::new();
     let _ = writeln!(report, "validation split: {} records", val.len());
     let _ = writeln!(report, "the judge alone (best F1 over thresholds):");
@@ -514,7 +546,7 @@ pub fn train(engine: &Engine, models: &Models, docs: &[Doc], say: &mut dyn FnMut
     for cat in Category::ALL {
         let mut chosen = ByLang::default();
         for lang in [Lang::En, Lang::Cy] {
-            let (t, line) = choose(&scored, cat, lang, recipe.min_precision);
+            let (t, line) = choose(&scored, cat, lang, min_precision);
             chosen.set(lang, t);
             let _ = writeln!(report, "{line}");
         }
@@ -524,8 +556,7 @@ pub fn train(engine: &Engine, models: &Models, docs: &[Doc], say: &mut dyn FnMut
     }
     let config_text = toml::to_string(&config).map_err(|e| e.to_string())?;
     let header = "# Written by `cofnod train` (src/models/finetune.rs): the judge's shape, the hash of\n# judge.safetensors, and what each category's probability does per language\n# (src/models/review.rs), chosen on the validation split. The test split is never read.\n";
-    say(&format!("done in {:.0} s", started.elapsed().as_secs_f64()));
-    Ok(Finetuned { weights, config: format!("{header}{config_text}"), report })
+    Ok(Finetuned { weights: Vec::new(), config: format!("{header}{config_text}"), report })
 }
 
 /// A validation document with the rules' findings and the judge's scores.
@@ -591,6 +622,8 @@ pub fn score_doc(doc: &Doc, findings: &[Finding], cat: Category) -> Counts {
 
 const ADD_GRID: [f32; 14] = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995];
 const VETO_GRID: [f32; 6] = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3];
+/// A threshold must change at least this many decisions on validation to be used.
+const MIN_CHANGED: usize = 4;
 /// A threshold must gain at least this much validation F1 to be used.
 const MIN_GAIN: f64 = 0.005;
 
@@ -601,7 +634,10 @@ fn choose(scored: &[Scored], cat: Category, lang: Lang, min_precision: f64) -> (
     let base = counts_with(scored, cat, lang, Thresholds::default());
     let floor = min_precision.min(base.precision());
     let mut best = (Thresholds::default(), base);
-    let better = |c: &Counts, b: &Counts| c.precision() >= floor && c.f1() > b.f1() + MIN_GAIN;
+    // A threshold must change at least MIN_CHANGED decisions: on a few sentences a
+    // gain is chance.
+    let changed = |c: &Counts| c.tp.abs_diff(base.tp) + c.fp.abs_diff(base.fp);
+    let better = |c: &Counts, b: &Counts| c.precision() >= floor && c.f1() > b.f1() + MIN_GAIN && changed(c) >= MIN_CHANGED;
     for veto in std::iter::once(None).chain(VETO_GRID.iter().copied().map(Some)) {
         for add in std::iter::once(None).chain(ADD_GRID.iter().copied().map(Some)) {
             let t = Thresholds { add, veto };
