@@ -278,6 +278,16 @@ fn own_words_accepts_the_persons_words_and_ignores_other_contexts() {
 // rationale
 
 #[test]
+fn cuts_continuations_and_bare_referrals_are_decisions_needing_reasons() {
+    assert_eq!(flagged("Lunch call to be reduced to 15 min."), pairs(&[("rationale/plan-change", "to be reduced to")]));
+    assert_eq!(flagged("Referral to the community connector."), pairs(&[("rationale/referral-made", "Referral to")]));
+    assert_eq!(flagged("Mae Kai yn hapus yn yr ysgol.\nCyswllt â Dad i stopio."), pairs(&[("rationale/newid-cynllun", "Cyswllt â Dad i stopio")]));
+    // With the reason, or under an outcome label (output-as-outcome's case), no finding here.
+    assert_clean("Referral to the community connector because Mr Hale wants to get back to the bowls club.");
+    assert!(!flagged("Outcome: referral to the memory clinic.").iter().any(|(r, _)| r.starts_with("rationale/")));
+}
+
+#[test]
 fn titles_and_headings_are_not_decisions() {
     let body = "Mr Jones is walking to the shop again and told me he no longer wants visits.";
     assert_clean(&format!("Case Closure Summary\n\n{body}"));

@@ -57,6 +57,10 @@ impl Check for Rationale {
             // A decision by label: the first sentence under "Decision:", a "Decisions:"
             // line, or a "## Decision" heading.
             let labelled = cx.opens_labelled(si, LabelKind::Decision);
+            // A service under an outcome label is output-as-outcome's to judge.
+            if cx.context(si) == Some(LabelKind::Outcome) {
+                continue;
+            }
             let hit = cx.unquoted_hits(si, terms).next();
             if hit.is_none() && !labelled {
                 continue;
