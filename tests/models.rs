@@ -143,6 +143,13 @@ fn a_truncated_model_is_named_and_the_rules_run_alone() {
 }
 
 #[test]
+fn the_embedded_judge_is_trained_and_verified() {
+    let judge = cofnod::models::judge::Judge::embedded().expect("models/judge.safetensors matches the hash in judge.toml");
+    let judge = judge.expect("a trained judge is embedded (run `cofnod train` and commit models/judge.*)");
+    assert!(judge.thresholds.iter().any(|t| t.en.add.is_some() || t.cy.add.is_some()), "no category lets the judge add findings");
+}
+
+#[test]
 fn the_embedded_heads_are_trained_and_have_thresholds() {
     let heads = cofnod::models::heads::Heads::embedded().unwrap();
     assert!(heads.is_trained(), "run `cofnod train` and commit models/heads.*");
@@ -164,9 +171,8 @@ fn rules_of(report: &serde_json::Value) -> Vec<String> {
 #[test]
 fn models_add_stock_phrasing_the_rules_miss_and_leave_good_recording_alone() {
     let Some(dir) = installed("encoder") else { return };
-    // Stock phrasing no rule lists, in each language (the heads that add findings
-    // are those with a threshold in models/heads.toml: own-words in English and
-    // Welsh, vague in Welsh).
+    // Stock phrasing no rule lists, in each language: the judge adds findings for the
+    // categories and languages with an `add` threshold in models/judge.toml.
     let text = "She hopes to improve her overall wellbeing.\n";
     assert_eq!(rules_of(&check_json(&dir, text, "off")), Vec::<String>::new());
     assert_eq!(rules_of(&check_json(&dir, text, "auto")), ["own-words/model"]);
