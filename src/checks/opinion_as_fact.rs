@@ -31,6 +31,8 @@ impl Check for OpinionAsFact {
         let evidence = LangRules::signal_set(cat, "evidence");
         let observation = LangRules::signal_set(cat, "observation");
         let attribution = LangRules::signal_set(cat, "attribution");
+        let risk = LangRules::signal_set(cat, "risk");
+        let level = LangRules::signal_set(cat, "risk-level");
         for si in 0..cx.doc.sentences.len() {
             let sentence = cx.sentence(si);
             let doc = cx.doc;
@@ -62,8 +64,6 @@ impl Check for OpinionAsFact {
             }
             // A risk level on its own: the risk named in the line, its label ("Risk to
             // self: low."), or the line before, with no reason given.
-            let risk = LangRules::signal_set(cat, "risk");
-            let level = LangRules::signal_set(cat, "risk-level");
             if sentence.tokens.len() <= RISK_LINE_WORDS && !cx.has_unquoted(si, terms) {
                 let named = cx.has(si, risk) || cx.context(si) == Some(LabelKind::Risk) || (si > 0 && cx.has(si - 1, risk));
                 if let Some(hit) = cx.unquoted_hits(si, level).next().filter(|_| named) {
