@@ -41,6 +41,17 @@ impl Check for Rationale {
         let doc = cx.doc;
         for si in 0..doc.sentences.len() {
             let sentence = cx.sentence(si);
+            // A decision by label: the first sentence under "Decision:", a "Decisions:"
+            // line, or a "## Decision" heading.
+            let labelled = cx.opens_labelled(si, LabelKind::Decision);
+            // A service under an outcome label is output-as-outcome's to judge.
+            if cx.context(si) == Some(LabelKind::Outcome) {
+                continue;
+            }
+            let hit = cx.unquoted_hits(si, terms).next();
+            if hit.is_none() && !labelled {
+                continue;
+            }
             // Headings and titles name what follows; they decide nothing.
             let text = doc.sentence_text(sentence).trim_end();
             let block = doc.block_of(si);
@@ -52,17 +63,6 @@ impl Check for Rationale {
                 && !text.ends_with(['.', '!', '?'])
                 && cx.has_unquoted(si, title);
             if block.kind == crate::document::BlockKind::Heading || titled {
-                continue;
-            }
-            // A decision by label: the first sentence under "Decision:", a "Decisions:"
-            // line, or a "## Decision" heading.
-            let labelled = cx.opens_labelled(si, LabelKind::Decision);
-            // A service under an outcome label is output-as-outcome's to judge.
-            if cx.context(si) == Some(LabelKind::Outcome) {
-                continue;
-            }
-            let hit = cx.unquoted_hits(si, terms).next();
-            if hit.is_none() && !labelled {
                 continue;
             }
             // "Agreed at the meeting:" introduces a list; its items carry the reasons.
