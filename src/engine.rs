@@ -99,16 +99,15 @@ impl Engine {
 
     /// Adds the models' findings; `None` if called off.
     fn review_document(&self, doc: &Document, models: &Models, findings: &mut Vec<Finding>, cancel: &dyn Fn() -> bool) -> Option<()> {
-        let scored = match &models.judge {
-            Some(judge) => judge.score(&models.encoder, doc, cancel),
-            None => review::score_sentences(models, &models.heads, doc, cancel),
+        let Some(judge) = &models.judge else {
+            return Some(());
         };
-        let scores = match scored {
+        let scores = match judge.score(&models.encoder, doc, cancel) {
             Ok(Some(scores)) => scores,
             Ok(None) => return None,
             Err(_) => return Some(()),
         };
-        let thresholds = models.judge.as_ref().map_or(&models.heads.thresholds, |j| &j.thresholds);
+        let thresholds = &judge.thresholds;
         let enabled = |cat: Category| {
             !self.settings.disabled.contains(cat.id()) && !self.settings.disabled.contains(&model_rule(cat))
         };
@@ -121,13 +120,15 @@ impl Engine {
         let lang = self.settings.message_lang.unwrap_or(s.lang);
         let messages = &self.rules.messages;
         let severity = self.settings.severity.get(&rule).or_else(|| self.settings.severity.get(cat.id()));
+        // The words the model reads as carrying the problem, or the sentence.
+        let (start, end) = s.carrier[cat.index()].unwrap_or((s.start, s.end));
         Finding {
             category: cat,
             message: messages.render(cat, lang, "model", &[]),
             rule,
             severity: severity.copied().unwrap_or(Severity::Info),
-            start: s.start,
-            end: s.end,
+            start,
+            end,
             lang: s.lang,
             suggestions: vec![Suggestion { replacement: None, description: messages.render(cat, lang, "prompt", &[]) }],
         }

@@ -136,6 +136,47 @@ fn a_bare_risk_level_is_a_judgement_without_reasons() {
 }
 
 #[test]
+fn evidence_must_be_something_seen_or_heard_not_any_action() {
+    // A judgement followed by an unrelated action is still unsupported.
+    assert_eq!(flagged("Mum was hostile. She sat on the sofa."), pairs(&[("opinion-as-fact/hostile", "hostile")]));
+    assert_eq!(flagged("Dad was aggressive at times."), pairs(&[("opinion-as-fact/aggressive", "aggressive"), ("vague/frequency", "at times")]));
+    let cy = flagged("Mae Mam yn elyniaethus. Eisteddodd hi ar y soffa.");
+    assert_eq!(cy.len(), 1, "{cy:?}");
+    assert_eq!(cy[0].1, "elyniaethus");
+    // What was seen or heard that supports it still does.
+    assert_clean("Mum was hostile. She shouted at me to get out and slammed the door.");
+    assert_clean("Roedd Mam yn elyniaethus. Gwaeddodd arna i i adael a slamiodd y drws.");
+}
+
+#[test]
+fn a_basis_that_opens_the_sentence_backs_the_owned_view() {
+    assert_clean("Based on the three visits he missed in May, my view is that Dan is disengaged.");
+    assert_clean("Yn seiliedig ar y tri ymweliad a fethodd ym mis Mai, fy marn i yw bod Dan wedi ymddieithrio.");
+    // The same view with nothing behind it is asked for its basis.
+    assert_eq!(flagged("My view is that Dan is disengaged.").len(), 1);
+}
+
+#[test]
+fn the_person_describing_themselves_in_their_own_section_is_not_the_writers_judgement() {
+    assert_clean("About me\nI am stubborn and I like things done my way.");
+    assert_clean("Amdanaf i\nDw i'n ystyfnig a dw i'n licio pethau fy ffordd i.");
+    // The same words from the writer, outside such a section, are a judgement.
+    assert_eq!(flagged("Visit notes\nMr Price is stubborn.").len(), 1);
+}
+
+#[test]
+fn quoted_words_do_not_excuse_a_stock_log_phrase() {
+    assert_eq!(flagged("He said \"I'm fine\" and all ok."), pairs(&[("vague/terse-log", "all ok")]));
+}
+
+#[test]
+fn southern_welsh_reason_words_give_a_decision_its_reason() {
+    assert_clean("Achos wedi cau gan taw Sioned sy moyn hynny.");
+    assert_clean("Achos wedi cau achos mai dyna oedd dymuniad Sioned.");
+    assert_eq!(flagged("Achos wedi cau.").len(), 1);
+}
+
+#[test]
 fn opinion_as_fact_flags_unowned_judgements() {
     let text = "Peter did not want to engage. Mum is hostile and non-compliant.";
     assert_eq!(

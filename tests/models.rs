@@ -149,13 +149,6 @@ fn the_embedded_judge_is_trained_and_verified() {
     assert!(judge.thresholds.iter().any(|t| t.en.add.is_some() || t.cy.add.is_some()), "no category lets the judge add findings");
 }
 
-#[test]
-fn the_embedded_heads_are_trained_and_have_thresholds() {
-    let heads = cofnod::models::heads::Heads::embedded().unwrap();
-    assert!(heads.is_trained(), "run `cofnod train` and commit models/heads.*");
-    assert!(heads.thresholds.iter().any(|t| t.en.add.is_some() || t.cy.add.is_some()), "no category lets the model add findings");
-}
-
 fn check_json(models_dir: &std::path::Path, text: &str, models: &str) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
     let note = dir.path().join("note.txt");

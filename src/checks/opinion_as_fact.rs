@@ -11,7 +11,7 @@ use crate::document::LabelKind;
 use crate::finding::{Category, Finding, Severity};
 use crate::rulebook::{Hit, LangRules};
 
-pub const SIGNALS: &[&str] = &["owner", "evidence", "observation", "attribution", "risk", "risk-level"];
+pub const SIGNALS: &[&str] = &["owner", "evidence", "observation", "attribution", "risk", "risk-level", "self"];
 
 /// A risk level stated in a line this short ("Risk to others: low.", "Falls risk
 /// high.", "Risg: canolig.") is a judgement with nothing to show for it.
@@ -33,6 +33,7 @@ impl Check for OpinionAsFact {
         let attribution = LangRules::signal_set(cat, "attribution");
         let risk = LangRules::signal_set(cat, "risk");
         let level = LangRules::signal_set(cat, "risk-level");
+        let own_voice = LangRules::signal_set(cat, "self");
         for si in 0..cx.doc.sentences.len() {
             let sentence = cx.sentence(si);
             let doc = cx.doc;
@@ -41,15 +42,23 @@ impl Check for OpinionAsFact {
             let next_backs_it_up = next.is_some_and(|n| {
                 observed_nearby(n) || cx.hits(n, evidence).any(|h| cx.position_in_sentence(n, h) == 0)
             });
+            // A basis opening the sentence ("On the basis of what I saw, I think ...",
+            // "Ar sail ..."), before the owner and the judgement.
+            let basis_first = cx.unquoted_hits(si, evidence).any(|h| cx.position_in_sentence(si, h) == 0);
             // What was seen or heard, or a reason, after the opinion or near it.
             let backed = |opinion: &Hit| {
-                cx.unquoted_hits(si, evidence).any(|h| h.start >= opinion.end)
+                basis_first
+                    || cx.unquoted_hits(si, evidence).any(|h| h.start >= opinion.end)
                     || observed_nearby(si)
                     || cx.elaborated_after(si, cx.span(opinion).1, 3)
                     || next_backs_it_up
             };
+            // In a section for the person's own views or outcomes, "I am stubborn" is
+            // the person describing themselves.
+            let their_section = matches!(cx.context(si), Some(LabelKind::View | LabelKind::Outcome));
             for hit in cx.unquoted_hits(si, terms) {
-                let attributed = cx.unquoted_hits(si, attribution).any(|h| h.start < hit.start);
+                let about_themselves = their_section && cx.unquoted_hits(si, own_voice).any(|h| h.start < hit.start);
+                let attributed = about_themselves || cx.unquoted_hits(si, attribution).any(|h| h.start < hit.start);
                 if attributed || backed(hit) {
                     continue;
                 }

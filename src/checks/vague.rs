@@ -34,7 +34,10 @@ impl Check for Vague {
             // ("Seemed settled. She showed me her room and ..."); a person's view in
             // stock words is own-words' to judge.
             let detail_follows = cx.next_in_block(si).is_some_and(|n| cx.sentence(n).tokens.len() >= EXPLAINED_BY_WORDS);
-            let terse = sentence.tokens.len() <= TERSE_WORDS
+            // Quoted words do not make a stock line longer: "Said \"I'm fine\", all ok."
+            // is as terse as "All ok.".
+            let own_words = cx.doc.tokens[sentence.tokens.clone()].iter().filter(|t| !t.quoted).count();
+            let terse = own_words <= TERSE_WORDS
                 && !detail_follows
                 && cx.context(si) != Some(crate::document::LabelKind::View)
                 && !cx.has_unquoted(si, terms);

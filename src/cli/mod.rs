@@ -207,6 +207,11 @@ enum Command {
         /// reading is a look at data that should stay unseen).
         #[arg(long)]
         read_test: bool,
+        /// Report the fresh blind set (`corpus/blind`: records labelled by people who
+        /// saw neither the rules nor the model, and full records marked by a practice
+        /// educator). Read it once, after the rules and the model are frozen.
+        #[arg(long)]
+        read_blind: bool,
     },
     /// Write the labelling packet for record files (corpus/records/README.md): the
     /// records with their sentences numbered, and the TSV skeleton the labels join.
@@ -219,13 +224,14 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         out: PathBuf,
     },
-    /// Train the classifier heads on the corpus (needs the encoder installed) and
-    /// write them to models/heads.safetensors and models/heads.toml.
+    /// Train the judge on the corpus (needs the encoder installed; about half an hour
+    /// on 2 cores) and write models/judge.safetensors, models/judge.toml and the
+    /// outcome prototypes; rebuild to embed them.
     Train {
         /// The corpus folder, holding en/ and cy/.
         #[arg(long, default_value = "corpus")]
         corpus: PathBuf,
-        /// Where to write the heads (the repository's models/ folder; rebuild after).
+        /// Where to write the judge (the repository's models/ folder; rebuild after).
         #[arg(long, default_value = "models")]
         out: PathBuf,
         /// The models directory.
@@ -298,8 +304,8 @@ fn run_command() -> i32 {
         }
         Command::Explain { id, lang } => explain::run(&id, lang),
         Command::Lsp { .. } => crate::lsp::run(),
-        Command::Corpus { dir, rules, misses, models, models_dir, read_test } => {
-            corpus(&dir, &rules, misses, models, models_dir.as_deref(), read_test)
+        Command::Corpus { dir, rules, misses, models, models_dir, read_test, read_blind } => {
+            corpus(&dir, &rules, misses, models, models_dir.as_deref(), read_test, read_blind)
         }
         Command::Rewrite { sentence, pairs, sample, lang, all, format, models, models_dir } => {
             rewrite::run(rewrite::Options { sentence: sentence.unwrap_or_default(), pairs, sample, lang, all, format, models, models_dir })
@@ -394,7 +400,7 @@ fn label_packet(files: &[PathBuf], out: &Path) -> i32 {
     exit_code(result)
 }
 
-fn corpus(dir: &Path, rules: &[PathBuf], misses: bool, models: crate::models::ModelUse, models_dir: Option<&Path>, read_test: bool) -> i32 {
+fn corpus(dir: &Path, rules: &[PathBuf], misses: bool, models: crate::models::ModelUse, models_dir: Option<&Path>, read_test: bool, read_blind: bool) -> i32 {
     let result = (|| -> Result<(), String> {
         let cases = crate::corpus::load(dir)?;
         let files: Vec<crate::config::RuleFile> = rules.iter().cloned().map(crate::config::RuleFile::given).collect();
@@ -434,6 +440,18 @@ fn corpus(dir: &Path, rules: &[PathBuf], misses: bool, models: crate::models::Mo
             }
             if misses {
                 say_raw!("{}", crate::corpus::records::misses_text(&report, &records, &labelled));
+            }
+            if read_blind {
+                use crate::corpus::records::{evaluate, load_full, load_labels, load_records};
+                let all = [Split::Train, Split::Validation, Split::Test];
+                let blind = dir.join("blind");
+                let records = load_records(&blind)?;
+                let labelled = load_labels(&blind, &records)?;
+                say_raw!("\n{}", evaluate(&analyse, &records, &labelled).table_titled("the blind set, sentence by sentence (all of it)", &all));
+                let (records, labelled) = load_full(&blind, &engine)?;
+                let report = evaluate(&analyse, &records, &labelled);
+                say_raw!("\n{}", report.table_titled("the blind full records, against the practice educator's marks", &all));
+                say_raw!("{}", crate::corpus::records::full_record_lines(&report, &records, &labelled));
             }
         }
         Ok(())

@@ -264,6 +264,73 @@ pub fn load_labels(root: &Path, records: &[Record]) -> Result<Vec<Labelled>, Str
     Ok(out)
 }
 
+/// The full records of the blind set (`blind/full/{en,cy}/*.records`), each
+/// sentence labelled from the problems a practice educator marked before any run
+/// (`blind/full/{en,cy}/marks.tsv`: `record quote must may`, the quote copied from
+/// the record): a sentence the quote touches takes the mark's categories; every
+/// sentence no mark touches needs no change.
+pub fn load_full(root: &Path, engine: &Engine) -> Result<(Vec<Record>, Vec<Labelled>), String> {
+    let mut records = Vec::new();
+    let mut labelled = Vec::new();
+    for (dir, lang) in [("en", Lang::En), ("cy", Lang::Cy)] {
+        let folder = root.join("full").join(dir);
+        if !folder.is_dir() {
+            continue;
+        }
+        let first = records.len();
+        for file in super::files_with(&folder, "records")? {
+            let source = crate::input::read_text(&file, 64 * crate::input::MB)?;
+            records.extend(parse_records(&source, lang, &file)?);
+        }
+        // Sentence rows of this folder's records, and where each record's rows start.
+        let mut rows_of: HashMap<String, (usize, usize)> = HashMap::new();
+        for (i, r) in records.iter().enumerate().skip(first) {
+            let from = labelled.len();
+            for s in sentences(engine, r) {
+                labelled.push(Labelled { id: s.id, record: i, start: s.start, end: s.end, must: Vec::new(), may: Vec::new() });
+            }
+            if rows_of.insert(r.id.clone(), (from, labelled.len())).is_some() {
+                return Err(format!("{}: duplicate record id \"{}\"", r.file.display(), r.id));
+            }
+        }
+        let marks = folder.join("marks.tsv");
+        if !marks.is_file() {
+            return Err(format!("{}: the full records have no marks", marks.display()));
+        }
+        let source = crate::input::read_text(&marks, 16 * crate::input::MB)?;
+        let mut lines = source.lines().enumerate();
+        let header: Vec<&str> = lines.next().map(|(_, h)| h.split('\t').map(str::trim).collect()).unwrap_or_default();
+        let col = |name: &str| header.iter().position(|h| *h == name).ok_or_else(|| format!("{}: no column \"{name}\"", marks.display()));
+        let (cr, cq, cmust, cmay) = (col("record")?, col("quote")?, col("must")?, col("may")?);
+        for (n, line) in lines {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let at = format!("{}:{}", marks.display(), n + 1);
+            let cells: Vec<&str> = line.split('\t').collect();
+            let cell = |i: usize| cells.get(i).copied().unwrap_or("").trim();
+            let rid = cell(cr);
+            let &(from, to) = rows_of.get(rid).ok_or_else(|| format!("{at}: no record \"{rid}\""))?;
+            let text = &records[labelled[from].record].text;
+            let (qs, qe) = find_loose(text, cell(cq), 0).ok_or_else(|| format!("{at}: the quote is not in record {rid}"))?;
+            let (must, may) = (categories(cell(cmust), &at)?, categories(cell(cmay), &at)?);
+            for l in labelled[from..to].iter_mut().filter(|l| l.start < qe && l.end > qs) {
+                l.must.extend(must.iter().copied());
+                l.may.extend(may.iter().copied());
+            }
+        }
+        for l in &mut labelled {
+            l.must.sort();
+            l.must.dedup();
+            let must = l.must.clone();
+            l.may.retain(|c| !must.contains(c));
+            l.may.sort();
+            l.may.dedup();
+        }
+    }
+    Ok((records, labelled))
+}
+
 /// Counts by language, category, source kind and split.
 #[derive(Default)]
 pub struct RecordReport {
@@ -273,6 +340,8 @@ pub struct RecordReport {
     /// Per sentence and category where the checker was wrong: (labelled index,
     /// category, false positive?, the findings there: rule and words).
     pub misses: Vec<(usize, Category, bool, String)>,
+    /// Counts over all categories per record (index into the records).
+    pub by_record: BTreeMap<usize, Counts>,
 }
 
 impl RecordReport {
@@ -297,10 +366,15 @@ impl RecordReport {
     /// Per language and category: all records, then written and real, then the test
     /// split; and macro-F1 lines.
     pub fn table(&self, splits: &[Split]) -> String {
+        let names: Vec<&str> = splits.iter().map(|s| s.name()).collect();
+        self.table_titled(&format!("records, sentence by sentence ({} split{})", names.join(" + "), if splits.len() > 1 { "s" } else { "" }), splits)
+    }
+
+    /// The table under its own first line (the blind set reads every split).
+    pub fn table_titled(&self, title: &str, splits: &[Split]) -> String {
         let in_splits = |s: Split| splits.contains(&s);
         let mut out = String::new();
-        let names: Vec<&str> = splits.iter().map(|s| s.name()).collect();
-        let _ = writeln!(out, "records, sentence by sentence ({} split{})", names.join(" + "), if splits.len() > 1 { "s" } else { "" });
+        let _ = writeln!(out, "{title}");
         let _ = writeln!(out, "{:<4} {:<18} {:>4} {:>4} {:>4} {:>9} {:>7} {:>5}   {:>7} {:>5}", "lang", "category", "tp", "fp", "fn", "precision", "recall", "F1", "written", "real");
         for lang in [Lang::En, Lang::Cy] {
             for cat in Category::ALL {
@@ -358,9 +432,28 @@ pub fn evaluate(analyse: &(dyn Fn(&str) -> Vec<Finding> + Sync), records: &[Reco
                 report.misses.push((i, cat, c.fp > 0, detail));
             }
             report.counts.entry((r.lang, cat, kind, r.split())).or_default().add(c);
+            report.by_record.entry(l.record).or_default().add(c);
         }
     }
     report
+}
+
+/// One line per record (sentences, and tp/fp/fn over sentence × category), then
+/// every miss with its sentence: for reading a blind result, never for tuning.
+pub fn full_record_lines(report: &RecordReport, records: &[Record], labelled: &[Labelled]) -> String {
+    let mut out = String::new();
+    let mut total = Counts::default();
+    for (&i, c) in &report.by_record {
+        let n = labelled.iter().filter(|l| l.record == i).count();
+        let _ = writeln!(out, "{:<12} {:<36} {:>3} sentences  tp {:>3} fp {:>3} fn {:>3}  P {:.3} R {:.3}", records[i].id, records[i].register, n, c.tp, c.fp, c.fn_, c.precision(), c.recall());
+        total.add(*c);
+    }
+    let _ = writeln!(out, "all full records: tp {} fp {} fn {}  precision {:.3} recall {:.3}", total.tp, total.fp, total.fn_, total.precision(), total.recall());
+    for (i, cat, fp, detail) in &report.misses {
+        let l = &labelled[*i];
+        let _ = writeln!(out, "{} {cat} {} {} {}", if *fp { "FP" } else { "FN" }, l.id, one_line(&records[l.record].text[l.start..l.end]), detail);
+    }
+    out
 }
 
 /// The misses outside the test split, for tuning: the sentence, its record's
@@ -404,5 +497,36 @@ mod tests {
         assert!(parse_records("=== en-a-1 | register: x\nText.", Lang::En, f).unwrap_err().contains("no source"));
         assert!(parse_records("=== cy-a-1 | register: x | source: written\nText.", Lang::En, f).unwrap_err().contains("must start with \"en-\""));
         assert!(parse_records("=== en-a-1 | register: x | source: ftp://x\nText.", Lang::En, f).unwrap_err().contains("source must be"));
+    }
+
+    #[test]
+    fn full_records_take_their_labels_from_the_educators_marks() {
+        let root = tempfile::tempdir().unwrap();
+        let folder = root.path().join("full").join("en");
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(
+            folder.join("en-bf-01.records"),
+            "=== en-bf-01 | register: home-visit-note | source: written\nVisited at 10am. Mum was hostile throughout. She said \"leave us alone\".\nCase closed.\n",
+        )
+        .unwrap();
+        let marks = "record\tquote\tmust\tmay\nen-bf-01\thostile\topinion-as-fact\tvague\nen-bf-01\tCase  closed.\trationale\t\n";
+        std::fs::write(folder.join("marks.tsv"), marks).unwrap();
+        let engine = Engine::new();
+        let (records, labelled) = load_full(root.path(), &engine).unwrap();
+        assert_eq!(records.len(), 1);
+        let got: Vec<(&str, Vec<Category>, Vec<Category>)> = labelled.iter().map(|l| (&records[0].text[l.start..l.end], l.must.clone(), l.may.clone())).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Visited at 10am.", vec![], vec![]),
+                ("Mum was hostile throughout.", vec![Category::OpinionAsFact], vec![Category::Vague]),
+                ("She said \"leave us alone\".", vec![], vec![]),
+                ("Case closed.", vec![Category::Rationale], vec![]),
+            ]
+        );
+        // A quote that is not in its record is named, with the file and line.
+        std::fs::write(folder.join("marks.tsv"), "record\tquote\tmust\tmay\nen-bf-01\tnot in it\tvague\t\n").unwrap();
+        let err = load_full(root.path(), &engine).err().unwrap();
+        assert!(err.contains("marks.tsv:2: the quote is not in record en-bf-01"), "{err}");
     }
 }

@@ -28,7 +28,7 @@ use crate::engine::Engine;
 use crate::finding::{Category, Finding};
 use crate::language::Lang;
 
-use super::heads::{ByLang, Thresholds};
+use super::review::{ByLang, Thresholds};
 use super::judge::layers::{Dropout, Layer, Linear, Norm};
 use super::judge::{windows, Judge, JudgeConfig};
 use super::review::{self, SentenceScore};
@@ -55,7 +55,7 @@ pub struct Recipe {
 impl Default for Recipe {
     fn default() -> Recipe {
         Recipe {
-            base_layers: 10,
+            base_layers: 2,
             layers: 2,
             window_tokens: 160,
             epochs: 4,

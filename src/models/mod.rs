@@ -1,24 +1,21 @@
-//! On-device models (optional): a sentence encoder, classifier heads trained on the
-//! corpus, national outcome suggestions and checked rewrites. cofnod works without
+//! On-device models (optional): a sentence encoder, the fine-tuned judge over its
+//! lower layers, national outcome suggestions and checked rewrites. cofnod works without
 //! them; docs/ARCHITECTURE.md describes how their findings join the rules'.
 
 pub mod encoder;
 pub mod finetune;
 pub mod generator;
-pub mod heads;
 pub mod judge;
 pub mod outcomes;
 pub mod review;
 pub mod rewrite;
 pub mod store;
-pub mod train;
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use encoder::Encoder;
-use heads::Heads;
 
 /// Whether to use installed models (`auto`) or the rules alone (`off`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize)]
@@ -48,12 +45,12 @@ pub enum ModelError {
     Store(#[from] store::StoreError),
     #[error("{path}: not a usable encoder: {message}")]
     Format { path: std::path::PathBuf, message: String },
-    #[error("the embedded classifier heads are unreadable: {0}")]
-    Heads(String),
+    #[error("the embedded judge is unusable: {0}")]
+    Judge(String),
 }
 
-/// Tensors as a safetensors file image, for the files `cofnod train` writes (heads,
-/// outcome prototypes), without a round trip through a temporary file.
+/// Tensors as a safetensors file image, for the files `cofnod train` writes (the
+/// judge, outcome prototypes), without a round trip through a temporary file.
 /// Sorted by name, so the same tensors always give the same bytes.
 pub(crate) fn safetensors_bytes(tensors: HashMap<String, candle_core::Tensor>) -> Result<Vec<u8>, String> {
     let sorted: std::collections::BTreeMap<String, candle_core::Tensor> = tensors.into_iter().collect();
@@ -67,14 +64,14 @@ const CACHE_ENTRIES: usize = 20_000;
 /// The loaded models, shared by every front (`Arc`), safe to use from many threads.
 pub struct Models {
     pub encoder: Encoder,
-    pub heads: Heads,
-    /// The fine-tuned judge, when this build embeds one (it replaces the heads).
+    /// The fine-tuned judge (`None` only in a build whose `models/judge.toml` is the
+    /// placeholder: then the models add no findings).
     pub judge: Option<judge::Judge>,
     cache: Mutex<HashMap<String, Arc<[f32]>>>,
 }
 
 impl Models {
-    /// Load the installed encoder (hash-checked) and the embedded heads.
+    /// Load the installed encoder (hash-checked) and the embedded judge (hash-checked).
     pub fn load(dir: &Path) -> Result<Models, ModelError> {
         let spec = store::spec("encoder").expect("the manifest names the encoder");
         if store::installed(&spec, dir) == store::Installed::No {
@@ -83,14 +80,8 @@ impl Models {
         let bytes = store::read_verified(&spec, dir)?;
         let encoder = Encoder::from_bytes(&bytes)
             .map_err(|e| ModelError::Format { path: spec.path_in(dir), message: e.to_string() })?;
-        let heads = Heads::embedded().map_err(ModelError::Heads)?;
-        Ok(Models::new(encoder, heads))
-    }
-
-    pub fn new(encoder: Encoder, heads: Heads) -> Models {
-        // A build whose judge is the placeholder uses the heads.
-        let judge = judge::Judge::embedded().ok().flatten();
-        Models { encoder, heads, judge, cache: Mutex::new(HashMap::new()) }
+        let judge = judge::Judge::embedded().map_err(ModelError::Judge)?;
+        Ok(Models { encoder, judge, cache: Mutex::new(HashMap::new()) })
     }
 
     /// Embeddings of `texts`, from the cache where possible.

@@ -1,24 +1,20 @@
 //! How model signals join the rules' findings. Rules come first and keep what they
-//! are good at: exact spans, suggestions, quick fixes. Then, per sentence, the heads'
-//! probability for each category can
-//! - add a sentence-level finding (`<category>/model`) in a sentence where no rule
-//!   found anything and the probability reaches the category's `add` threshold for
-//!   the sentence's language, and
+//! are good at: exact spans, suggestions, quick fixes. Then, per sentence, the
+//! judge's probability for each category can
+//! - add a finding (`<category>/model`, on the words that carry it where the judge
+//!   can name them, else the sentence) in a sentence where no rule found anything
+//!   and the probability reaches the category's `add` threshold for the sentence's
+//!   language, and
 //! - veto the rules' findings of a category in a sentence where the probability is
 //!   below the category's `veto` threshold for that language.
 //!
-//! The thresholds come from `cofnod train`: cross-validation over the train and
-//! validation splits, never the test split (see `train.rs`).
+//! The thresholds come from `cofnod train`: chosen on the records' validation
+//! split, never the test split (see `finetune.rs`).
 
-use crate::document::Document;
 use crate::finding::{Category, Finding};
 use crate::language::Lang;
 
-use super::heads::{ByLang, Heads};
-use super::Models;
-
-/// Sentences shorter than this many words carry too little for the encoder.
-const MIN_WORDS: usize = 3;
+use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug)]
 pub struct SentenceScore {
@@ -27,36 +23,50 @@ pub struct SentenceScore {
     pub lang: Lang,
     /// Probability per category, in `Category::ALL` order.
     pub p: [f32; 6],
+    /// Per category, the words that carry it (byte range in the note), where the
+    /// model can name them; otherwise the finding marks the sentence.
+    pub carrier: [Option<(usize, usize)>; 6],
 }
 
-/// Sentences embedded between two looks at `cancel`.
-const BATCH: usize = 32;
+/// What the model may do for one category.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    /// Add a sentence-level finding where no rule found this category and the
+    /// model's probability is at least this. Absent: the model adds nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub add: Option<f32>,
+    /// Drop the rules' findings of this category in a sentence where the model's
+    /// probability is below this. Absent: the model never vetoes a rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub veto: Option<f32>,
+}
 
-/// The heads' probabilities for every sentence of the document with enough words;
-/// `Ok(None)` if `cancel` said stop (asked between batches of sentences).
-pub fn score_sentences(
-    models: &Models,
-    heads: &Heads,
-    doc: &Document,
-    cancel: &dyn Fn() -> bool,
-) -> Result<Option<Vec<SentenceScore>>, candle_core::Error> {
-    let chosen: Vec<_> = doc
-        .sentences
-        .iter()
-        .filter(|s| doc.sentence_tokens(s).len() >= MIN_WORDS)
-        .collect();
-    let mut scores = Vec::with_capacity(chosen.len());
-    for batch in chosen.chunks(BATCH) {
-        if cancel() {
-            return Ok(None);
+/// A category's thresholds for each language: a head can be precise enough to add
+/// findings in one language and not in the other.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ByLang {
+    #[serde(default)]
+    pub en: Thresholds,
+    #[serde(default)]
+    pub cy: Thresholds,
+}
+
+impl ByLang {
+    pub fn get(&self, lang: Lang) -> Thresholds {
+        match lang {
+            Lang::En => self.en,
+            Lang::Cy => self.cy,
         }
-        let texts: Vec<&str> = batch.iter().map(|s| doc.sentence_text(s).trim()).collect();
-        let embeddings = models.embed(&texts)?;
-        scores.extend(
-            batch.iter().zip(embeddings).map(|(s, e)| SentenceScore { start: s.start, end: s.end, lang: s.lang, p: heads.probabilities(&e) }),
-        );
     }
-    Ok(Some(scores))
+
+    pub fn set(&mut self, lang: Lang, t: Thresholds) {
+        match lang {
+            Lang::En => self.en = t,
+            Lang::Cy => self.cy = t,
+        }
+    }
 }
 
 /// The findings (indices) that overlap `start..end`. `by_start` holds every finding's
@@ -126,7 +136,6 @@ pub fn combine(
 mod tests {
     use super::*;
     use crate::finding::Severity;
-    use crate::models::heads::Thresholds;
 
     fn finding(category: Category, start: usize, end: usize) -> Finding {
         Finding {
@@ -144,7 +153,7 @@ mod tests {
     fn score(start: usize, end: usize, lang: Lang, own_words: f32) -> SentenceScore {
         let mut p = [0.0; 6];
         p[Category::OwnWords.index()] = own_words;
-        SentenceScore { start, end, lang, p }
+        SentenceScore { start, end, lang, p, carrier: [None; 6] }
     }
 
     /// own-words may be added in English at 0.99 and in Welsh at 0.999 only.

@@ -47,6 +47,11 @@ impl Encoder {
         self.tokenizer.content_ids(text)
     }
 
+    /// Whether the piece `id` begins a word (see the tokenizer).
+    pub fn starts_word(&self, id: u32) -> bool {
+        self.tokenizer.starts_word(id)
+    }
+
     /// `<s>`, `</s>` and the padding id.
     pub fn special_ids(&self) -> (u32, u32, u32) {
         (self.tokenizer.bos, self.tokenizer.eos, self.pad)

@@ -25,6 +25,8 @@ pub struct E5Tokenizer {
     pub bos: u32,
     pub eos: u32,
     unk: u32,
+    /// Per id: whether its piece begins a word (starts with `▁`).
+    word_start: Vec<bool>,
 }
 
 impl E5Tokenizer {
@@ -35,6 +37,7 @@ impl E5Tokenizer {
         let scores: Vec<f32> = pieces.iter().map(|p| p.1 as f32).collect();
         let min = scores.iter().copied().fold(f32::INFINITY, f32::min);
         let max_piece_bytes = pieces.iter().map(|p| p.0.len()).max().unwrap_or(1);
+        let word_start: Vec<bool> = pieces.iter().map(|p| p.0.starts_with(SPACE_MARK)).collect();
         let mut map = FxHashMap::with_capacity_and_hasher(pieces.len(), Default::default());
         for (id, (text, _)) in pieces.into_iter().enumerate() {
             if !text.is_empty() {
@@ -42,7 +45,7 @@ impl E5Tokenizer {
                 map.entry(text.into_boxed_str()).or_insert(id as u32);
             }
         }
-        Ok(E5Tokenizer { pieces: map, scores, normalisation, unk_score: min - UNK_PENALTY, max_piece_bytes, bos, eos, unk })
+        Ok(E5Tokenizer { pieces: map, scores, normalisation, unk_score: min - UNK_PENALTY, max_piece_bytes, bos, eos, unk, word_start })
     }
 
     /// Normalise: map each character, collapse runs of spaces, mark spaces with `▁`
@@ -72,6 +75,12 @@ impl E5Tokenizer {
             out.push(SPACE_MARK);
         }
         out
+    }
+
+    /// Whether the piece `id` begins a word: pieces never span a space, so the ids of
+    /// a text fall into its whitespace-separated words at these.
+    pub fn starts_word(&self, id: u32) -> bool {
+        self.word_start.get(id as usize).copied().unwrap_or(false)
     }
 
     /// Content ids of `text` (no `<s>`/`</s>`).
