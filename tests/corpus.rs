@@ -137,6 +137,26 @@ fn records_are_many_and_their_labels_are_placed() {
     }
 }
 
+/// The blind set is whole as the issue asked (its results are read once, by hand,
+/// with `cofnod corpus --read-blind`; this test reads only its shape, never a score).
+#[test]
+fn the_blind_set_is_whole_and_its_marks_are_placed() {
+    let blind = corpus_dir().join("blind");
+    let recs = records::load_records(&blind).unwrap();
+    let labelled = records::load_labels(&blind, &recs).unwrap();
+    let welsh = labelled.iter().filter(|l| recs[l.record].lang == Lang::Cy).count();
+    let real = labelled.iter().filter(|l| recs[l.record].source.is_real()).count();
+    assert!(labelled.len() >= 600, "{} blind sentences", labelled.len());
+    assert!(welsh * 3 >= labelled.len(), "{welsh} of {} blind sentences are Welsh", labelled.len());
+    assert!(real * 2 >= labelled.len(), "{real} of {} blind sentences are real text", labelled.len());
+    // No blind record is also a training record.
+    let train: std::collections::HashSet<String> = records::load_records(&corpus_dir()).unwrap().into_iter().map(|r| r.text).collect();
+    assert!(recs.iter().all(|r| !train.contains(&r.text)));
+    let (full, marked) = records::load_full(&blind, &Engine::new()).unwrap();
+    assert!(full.len() >= 12 && full.iter().filter(|r| r.lang == Lang::Cy).count() >= 4, "{} full records", full.len());
+    assert!(marked.iter().filter(|l| !l.must.is_empty()).count() >= 100, "the educators' marks are placed in sentences");
+}
+
 #[test]
 fn records_meet_their_floors_with_the_rules_alone() {
     let recs = records::load_records(&corpus_dir()).unwrap();
