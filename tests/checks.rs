@@ -54,6 +54,18 @@ fn an_acronym_on_no_list_is_flagged_once_unless_the_note_spells_it_out() {
 }
 
 #[test]
+fn a_listed_acronym_is_explained_by_its_spelling_out_not_by_brackets_after_a_name() {
+    // Spelled out once, it may be used after.
+    assert_clean("The Community Mental Health Team (CMHT) will visit on Monday.\nCMHT to call on Friday.");
+    // In brackets after a person's name it names a role, unexplained.
+    let found = flagged("Sian Jones (CMHT) visited on Monday.");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].1, "CMHT");
+    let found = flagged("Cyfarfu Siân Parry (GC) gyda'r teulu ddydd Llun.");
+    assert_eq!(found.iter().filter(|f| f.1 == "GC").count(), 1, "{found:?}");
+}
+
+#[test]
 fn initials_everyday_abbreviations_and_capital_headings_are_not_acronyms() {
     assert_clean("Seen by her GP on Monday and the NHS dentist on Friday afternoon.");
     assert_clean("Carers on the call were RJ / BM and both signed the chart.");

@@ -25,12 +25,21 @@ impl Check for PlainLanguage {
         let terms = LangRules::terms_set(cat);
         let unless = LangRules::unless_set(cat);
         let explainers = LangRules::signal_set(cat, "explained");
+        let defined = definitions(cx.doc.text);
         for si in 0..cx.doc.sentences.len() {
+            let sentence_end = cx.sentence(si).end;
             for hit in cx.unquoted_hits(si, terms) {
                 let (start, end) = cx.span(hit);
                 let term = cx.term(hit);
+                // An acronym on a list is explained where this note spells it out (here
+                // or before), not merely by standing in brackets: "Sian Jones (IRO)"
+                // names a role without saying what it is.
+                let spelled_out = match acronym_letters(&cx.doc.text[start..end]) {
+                    Some(letters) => defined.get(&letters).is_some_and(|&at| at <= sentence_end),
+                    None => in_brackets(cx.doc.text, start, end),
+                };
                 let explained = cx.bracket_follows(end)
-                    || in_brackets(cx.doc.text, start, end)
+                    || spelled_out
                     || cx.hits(si, unless).any(|h| h.entry == hit.entry && h.lang == hit.lang)
                     || cx.hits(si, explainers).any(|h| h.start >= hit.end && h.start <= hit.end + EXPLANATION_WINDOW);
                 if explained || is_part_of_name(cx, si, hit) {
@@ -57,7 +66,7 @@ impl Check for PlainLanguage {
                 out.push(cx.finding(si, (start, end), RuleRef::Term(term), term.severity, message, suggestions));
             }
         }
-        undefined_acronyms(cx, out);
+        undefined_acronyms(cx, &defined, out);
     }
 }
 
@@ -65,14 +74,13 @@ impl Check for PlainLanguage {
 /// and a plural `s` allowed) that this note never spells out, is not an everyday
 /// abbreviation (GP, NHS, TV: the `everyday-abbreviation` signal) and is not a
 /// writer's initials (a signature line, "Staff: DP", "RJ / BM").
-fn undefined_acronyms(cx: &Context, out: &mut Vec<Finding>) {
+fn undefined_acronyms(cx: &Context, defined: &std::collections::HashMap<String, usize>, out: &mut Vec<Finding>) {
     let cat = Category::PlainLanguage;
     let doc = cx.doc;
     let terms = LangRules::terms_set(cat);
     let everyday = LangRules::signal_set(cat, "everyday-abbreviation");
     let initials_before = LangRules::signal_set(cat, "initials-before");
     let explainers = LangRules::signal_set(cat, "explained");
-    let defined = definitions(doc.text);
     let mut reported = std::collections::HashSet::new();
     for si in 0..doc.sentences.len() {
         let sentence = cx.sentence(si);
