@@ -130,7 +130,7 @@ impl Engine {
             start,
             end,
             lang: s.lang,
-            suggestions: vec![Suggestion { replacement: None, description: messages.render(cat, lang, "prompt", &[]) }],
+            suggestions: vec![Suggestion { replacement: None, description: messages.render(cat, lang, "prompt", &[]), around: (0, 0) }],
         }
     }
 

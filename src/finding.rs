@@ -90,6 +90,22 @@ impl Severity {
 pub struct Suggestion {
     pub replacement: Option<String>,
     pub description: String,
+    /// Bytes before and after the finding that the replacement also covers (an
+    /// article it changes, the object and preposition of a verb it reframes), so the
+    /// edit is `finding.start - around.0 .. finding.end + around.1`.
+    #[serde(default, skip_serializing_if = "no_reach")]
+    pub around: (usize, usize),
+}
+
+fn no_reach(around: &(usize, usize)) -> bool {
+    *around == (0, 0)
+}
+
+impl Finding {
+    /// The byte range a suggestion's replacement takes the place of.
+    pub fn edit_range(&self, s: &Suggestion) -> (usize, usize) {
+        (self.start.saturating_sub(s.around.0), self.end + s.around.1)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

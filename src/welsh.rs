@@ -154,3 +154,58 @@ mod tests {
         assert_eq!(radical_forms("ffrind"), vec!["ffrind".to_string()]);
     }
 }
+
+/// The three Welsh initial mutations, for words cofnod inserts (a replacement after
+/// "i", "â", "fy" ...).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mutation {
+    Soft,
+    Nasal,
+    Aspirate,
+}
+
+/// `word` with its first sound mutated, the case of its first letter kept. Letters
+/// that a mutation leaves alone (and the digraphs ch, dd, ff, ng, ph, th) stay.
+pub fn mutate(word: &str, m: Mutation) -> String {
+    let lower = word.to_lowercase();
+    if ["ch", "dd", "ff", "ng", "ph", "th"].iter().any(|d| lower.starts_with(d)) {
+        return word.to_string();
+    }
+    let table: &[(&str, &str)] = match m {
+        Mutation::Soft => &[("ll", "l"), ("rh", "r"), ("p", "b"), ("t", "d"), ("c", "g"), ("b", "f"), ("d", "dd"), ("g", ""), ("m", "f")],
+        Mutation::Nasal => &[("p", "mh"), ("t", "nh"), ("c", "ngh"), ("b", "m"), ("d", "n"), ("g", "ng")],
+        Mutation::Aspirate => &[("p", "ph"), ("t", "th"), ("c", "ch")],
+    };
+    let Some((from, to)) = table.iter().find(|(from, _)| lower.starts_with(from)) else {
+        return word.to_string();
+    };
+    let rest = &word[from.len()..];
+    let mutated = format!("{to}{rest}");
+    if word.chars().next().is_some_and(char::is_uppercase) {
+        let mut c = mutated.chars();
+        c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    } else {
+        mutated
+    }
+}
+
+/// The mutation a word makes on the word after it, for the unambiguous triggers:
+/// prepositions and pronouns that always mutate ("i", "o", "gan", "fy", "â", "gyda").
+/// "yn", "ei" and "y" depend on what follows (a verb-noun, his or her, a feminine
+/// noun) and are left alone.
+pub fn mutation_after(word: &str) -> Option<Mutation> {
+    let w = word.to_lowercase();
+    let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '’' && c != '\'');
+    match w {
+        "i" | "o" | "am" | "ar" | "at" | "gan" | "heb" | "dan" | "tan" | "dros" | "drwy" | "trwy" | "wrth" | "hyd" | "dy" | "neu" | "pa" | "mor"
+        | "rhy" | "dau" | "dwy" | "ail" | "ganddi" | "ganddo" | "ganddyn" | "ganddynt" | "gennym" | "gennych" | "gennyf" => Some(Mutation::Soft),
+        "fy" => Some(Mutation::Nasal),
+        "â" | "a" | "gyda" | "efo" | "tri" | "chwe" | "na" | "tua" => Some(Mutation::Aspirate),
+        _ => None,
+    }
+}
+
+/// Does `word` start with a vowel sound ("â" becomes "ag" before it, "a" "ac")?
+pub fn starts_with_vowel(word: &str) -> bool {
+    word.chars().next().is_some_and(|c| "aeiouwyâêîôûŵŷáéíóúàèìòù".contains(c.to_lowercase().next().unwrap_or(c)))
+}

@@ -89,9 +89,12 @@ fn plain_language_flags_jargon_with_replacements_in_matching_case() {
     );
     let findings = analyse(text);
     let replacements: Vec<Option<&str>> = findings[0].suggestions.iter().map(|s| s.replacement.as_deref()).collect();
-    assert_eq!(replacements, vec![Some("Told about"), Some("Gave details of")]);
-    assert_eq!(findings[1].suggestions[0].replacement.as_deref(), Some("help"));
-    assert_eq!(findings[1].suggestions[0].description, "Replace with “help”");
+    // The verb takes its object and preposition with it (tests/fixes.rs), and the
+    // advice stays for when no replacement fits.
+    assert_eq!(replacements, vec![Some("Gave Mrs Ali details of"), Some("Told Mrs Ali about"), None]);
+    assert_eq!(findings[0].edit_range(&findings[0].suggestions[0]), (0, "Signposted Mrs Ali to".len()));
+    assert_eq!(findings[1].suggestions[0].replacement.as_deref(), Some("arrange"));
+    assert_eq!(findings[1].suggestions[0].description, "Replace with “arrange”");
     assert!(findings.iter().all(|f| f.severity == Severity::Info && f.lang == Lang::En));
 }
 
@@ -118,8 +121,8 @@ fn plain_language_welsh_undoes_mutation_and_flags_impersonal_verbs() {
         ])
     );
     let findings = analyse(text);
-    assert_eq!(findings[0].suggestions[0].replacement.as_deref(), Some("helpu"));
-    assert_eq!(findings[0].suggestions[0].description, "Rhoi “helpu” yn ei le");
+    assert_eq!(findings[0].suggestions[0].replacement.as_deref(), Some("trefnu"));
+    assert_eq!(findings[0].suggestions[0].description, "Rhoi “trefnu” yn ei le");
     assert!(findings[1].message.starts_with("Berf amhersonol yw “Trafodwyd”"));
     // Impersonal verbs get advice, not an automatic swap that would break mutation.
     assert!(findings[1].suggestions.iter().all(|s| s.replacement.is_none()));

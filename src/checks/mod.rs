@@ -6,6 +6,7 @@
 //! what makes a matched phrase a problem in this sentence, and what excuses it.
 
 pub mod facts;
+pub mod fixes;
 mod opinion_as_fact;
 mod output_as_outcome;
 mod own_words;
@@ -293,5 +294,5 @@ pub fn term_message(cx: &Context, term: &Term, key: &str, text: &str) -> String 
 
 /// The prompt that asks the writer for what is missing.
 pub fn prompt(cx: &Context, cat: Category, lang: crate::language::Lang) -> Suggestion {
-    Suggestion { replacement: None, description: cx.rules.messages.get(cat, cx.message_lang(lang), "prompt").to_string() }
+    Suggestion { replacement: None, description: cx.rules.messages.get(cat, cx.message_lang(lang), "prompt").to_string(), around: (0, 0) }
 }

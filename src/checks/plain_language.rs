@@ -4,7 +4,7 @@
 //! it, its expansion nearby, "which means ..."); a term that is part of a name
 //! ("Signpost Cymru", "Llys Respite Centre").
 
-use super::{match_case, prompt, term_message, Check, Context, RuleRef};
+use super::{prompt, term_message, Check, Context, RuleRef};
 use crate::finding::{Category, Finding, Suggestion};
 use crate::rulebook::LangRules;
 
@@ -47,17 +47,18 @@ impl Check for PlainLanguage {
                 }
                 let text = cx.text(hit);
                 let lang = term.lang;
-                let mut suggestions: Vec<Suggestion> = term
-                    .suggest
+                // Each replacement fitted to the sentence (its frame, article, capital,
+                // mutation); one that cannot fit is not offered.
+                let mut suggestions: Vec<Suggestion> = super::fixes::replacements(cx.doc, si, start, term)
                     .iter()
-                    .map(|r| {
-                        let replacement = match_case(text, r);
-                        let description = cx.render(cat, lang, "replace", &[("replacement", &replacement)]);
-                        Suggestion { replacement: Some(replacement), description }
+                    .filter_map(|r| {
+                        let fix = super::fixes::fit(cx.doc, si, start, end, r, term)?;
+                        let description = cx.render(cat, lang, "replace", &[("replacement", &fix.text)]);
+                        Some(Suggestion { replacement: Some(fix.text), description, around: (start - fix.start, fix.end - end) })
                     })
                     .collect();
                 if let Some(hint) = &term.hint {
-                    suggestions.push(Suggestion { replacement: None, description: hint.clone() });
+                    suggestions.push(Suggestion { replacement: None, description: hint.clone(), around: (0, 0) });
                 }
                 if suggestions.is_empty() {
                     suggestions.push(prompt(cx, cat, lang));
@@ -124,7 +125,7 @@ fn undefined_acronyms(cx: &Context, defined: &std::collections::HashMap<String, 
             }
             let message = cx.render(cat, sentence.lang, "undefined_acronym", &[("text", word)]);
             let description = cx.render(cat, sentence.lang, "spell_out", &[("text", word)]);
-            let suggestions = vec![Suggestion { replacement: None, description }];
+            let suggestions = vec![Suggestion { replacement: None, description, around: (0, 0) }];
             out.push(cx.finding(si, (t.start, t.end), RuleRef::Named(cat, "undefined-acronym"), crate::finding::Severity::Info, message, suggestions));
         }
     }

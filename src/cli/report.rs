@@ -7,7 +7,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use crate::finding::{Category, Finding, Severity, Suggestion};
+use crate::finding::{Category, Finding, Severity};
 use crate::language::Lang;
 use crate::position::{LineIndex, Position};
 
@@ -21,10 +21,30 @@ pub struct ReportedFinding {
     pub start: Position,
     pub end: Position,
     pub excerpt: String,
-    pub suggestions: Vec<Suggestion>,
+    pub suggestions: Vec<ReportedSuggestion>,
     /// The stretch of the finding's line the text view shows.
     #[serde(skip)]
     shown: Option<Shown>,
+}
+
+/// A suggestion as reported: where its replacement goes when that is more than the
+/// finding's own words (an article or a verb's object and preposition with it).
+#[derive(Serialize)]
+pub struct ReportedSuggestion {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replacement: Option<String>,
+    pub description: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<Replaces>,
+    /// The words the replacement takes the place of, when more than the finding's.
+    #[serde(skip)]
+    replaced_text: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct Replaces {
+    pub start: Position,
+    pub end: Position,
 }
 
 /// A window of a line around a finding: a whole line when it is short, else some
@@ -108,6 +128,16 @@ impl ReportedFinding {
         let start = index.position(f.start);
         let end = index.position(f.end);
         let shown = for_text.then(|| Shown::new(text, index, &start, &f));
+        let suggestions = f
+            .suggestions
+            .iter()
+            .map(|s| {
+                let (a, b) = f.edit_range(s);
+                let replaces = (s.around != (0, 0)).then(|| Replaces { start: index.position(a), end: index.position(b) });
+                let replaced_text = replaces.as_ref().map(|_| text[a..b].to_string());
+                ReportedSuggestion { replacement: s.replacement.clone(), description: s.description.clone(), replaces, replaced_text }
+            })
+            .collect();
         ReportedFinding {
             category: f.category,
             rule: f.rule,
@@ -117,7 +147,7 @@ impl ReportedFinding {
             start,
             end,
             excerpt: text[f.start..f.end].to_string(),
-            suggestions: f.suggestions,
+            suggestions,
             shown,
         }
     }
@@ -264,7 +294,15 @@ impl Text {
                 writeln!(out, "  {pad} {dim}|{dim:#} {}{sev}{}{sev:#}", " ".repeat(shown.caret), "^".repeat(shown.width.max(1)))?;
             }
             let replacements: Vec<String> =
-                f.suggestions.iter().filter_map(|s| s.replacement.as_ref()).map(|r| format!("“{}”", safe(r))).collect();
+                f.suggestions
+                    .iter()
+                    .filter_map(|s| s.replacement.as_ref().map(|r| (r, &s.replaced_text)))
+                    .map(|(r, replaced)| match replaced {
+                        // The fix reaches beyond the finding: say what it replaces.
+                        Some(old) => format!("“{}” → “{}”", safe(old), safe(r)),
+                        None => format!("“{}”", safe(r)),
+                    })
+                    .collect();
             if !replacements.is_empty() {
                 writeln!(out, "  {pad} {dim}={dim:#} try: {}", replacements.join(", "))?;
             }

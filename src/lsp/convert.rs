@@ -105,7 +105,8 @@ pub fn code_actions(uri: &Uri, text: &str, index: &LineIndex, f: &Finding, enc: 
     let mut actions = Vec::new();
     for (i, s) in f.suggestions.iter().enumerate() {
         let Some(replacement) = &s.replacement else { continue };
-        let edit = TextEdit { range: diag.range, new_text: replacement.clone() };
+        let (start, end) = f.edit_range(s);
+        let edit = TextEdit { range: range(index, start, end, enc), new_text: replacement.clone() };
         actions.push(CodeAction {
             title: s.description.clone(),
             kind: Some(CodeActionKind::QUICKFIX),

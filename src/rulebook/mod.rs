@@ -95,6 +95,20 @@ struct TermSpec {
     /// term that is a problem anywhere.
     #[serde(default)]
     anywhere: bool,
+    /// The word that follows the term's object ("signposted her to …": `takes =
+    /// "to"`): a replacement with `{}` takes the object there ("told {} about"), and
+    /// is offered only where the word is found.
+    takes: Option<String>,
+    /// Replacements for the passive ("was signposted to the group" → "was told about
+    /// the group"), used instead of `suggest` after a form of "be" or "get".
+    #[serde(default)]
+    passive: Vec<String>,
+    /// `"drop"`: the replacement takes no "a"/"an" ("a package of care" → "care and
+    /// support"); otherwise an "a"/"an" before the term is made to fit the replacement.
+    article: Option<Spanned<String>>,
+    /// Sentences and what the first replacement makes of them, checked by the tests.
+    #[serde(default)]
+    examples: Vec<[String; 2]>,
 }
 
 /// One flagged term: a rule id and what to say about it.
@@ -113,6 +127,14 @@ pub struct Term {
     pub anywhere: bool,
     /// The rule file it came from.
     pub file: String,
+    /// The word after the term's object, for replacements with `{}`.
+    pub takes: Option<String>,
+    /// Replacements after a form of "be" or "get".
+    pub passive: Vec<String>,
+    /// The replacement takes no article: "a"/"an" before the term goes.
+    pub drop_article: bool,
+    /// (sentence, the sentence with the first replacement applied).
+    pub examples: Vec<[String; 2]>,
 }
 
 /// The rules of one language.
@@ -250,6 +272,11 @@ impl RuleBook {
                 Some(s) => parse_severity(s)?,
                 None => file_severity,
             };
+            let drop_article = match &term.article {
+                None => false,
+                Some(a) if a.get_ref() == "drop" => true,
+                Some(a) => return Err(err(at(a.span()), format!("term \"{id}\": article must be \"drop\""))),
+            };
             rules.terms.push(Term {
                 category,
                 lang,
@@ -261,6 +288,10 @@ impl RuleBook {
                 severity,
                 anywhere: term.anywhere,
                 file: file.to_string(),
+                takes: term.takes,
+                passive: term.passive,
+                drop_article,
+                examples: term.examples,
             });
         }
         Ok(())

@@ -1,0 +1,227 @@
+//! A replacement fitted to its sentence, so that a one-click fix reads as a sentence:
+//! - a verb's frame: a replacement with `{}` takes the term's object, up to the word
+//!   the term `takes` ("signposted Mrs Ali to the group" → "told Mrs Ali about the
+//!   group"); without that word in reach it is not offered;
+//! - the article: "a"/"an" before the term is dropped when the replacement takes none
+//!   (`article = "drop"`: "a package of care" → "care and support"), or made to fit
+//!   ("an MDT" → "a team meeting");
+//! - no doubled word where the replacement ends as the text goes on ("talk to to");
+//! - capitals: the first letter is upper case where the sentence or line starts,
+//!   and as the word list writes it elsewhere;
+//! - Welsh: the mutation the word before demands ("i" + "tîm" → "i dîm", "â" +
+//!   "cyfarfod" → "â chyfarfod"), and "â"/"a" becoming "ag"/"ac" before a vowel.
+
+use crate::document::Document;
+use crate::language::Lang;
+use crate::rulebook::Term;
+use crate::welsh;
+
+/// Most words between a verb and the word its frame `takes`.
+const OBJECT_WORDS: usize = 6;
+
+/// A replacement placed in the text: bytes `start..end` become `text`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// The words of sentence `si` from the first that starts at or after `at`, as (start,
+/// end) byte ranges (a binary search: a fix costs the same in a long sentence).
+fn words_from<'d>(doc: &'d Document<'_>, si: usize, at: usize) -> impl Iterator<Item = (usize, usize)> + 'd {
+    let tokens = &doc.tokens[doc.sentences[si].tokens.clone()];
+    let i = tokens.partition_point(|t| t.start < at);
+    tokens[i..].iter().map(|t| (t.start, t.end))
+}
+
+/// The word of sentence `si` that ends last at or before `at`.
+fn word_before(doc: &Document, si: usize, at: usize) -> Option<(usize, usize)> {
+    let tokens = &doc.tokens[doc.sentences[si].tokens.clone()];
+    let i = tokens.partition_point(|t| t.end <= at);
+    i.checked_sub(1).map(|i| (tokens[i].start, tokens[i].end))
+}
+
+/// Is there punctuation between two words (a comma or full stop ends a frame)?
+fn broken_between(text: &str, a: usize, b: usize) -> bool {
+    text[a..b].chars().any(|c| ",;:.!?()[]\n".contains(c))
+}
+
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// "a" or "an" before `word`, by its first letter (with the common exceptions).
+fn article_for(word: &str) -> &'static str {
+    let w = word.to_lowercase();
+    let vowel = w.starts_with(['a', 'e', 'i', 'o', 'u']);
+    let sounds_like_you = ["uni", "use", "usu", "eu", "one", "once"].iter().any(|p| w.starts_with(p));
+    let silent_h = ["hour", "honest", "honour"].iter().any(|p| w.starts_with(p));
+    if (vowel && !sounds_like_you) || silent_h { "an" } else { "a" }
+}
+
+/// Does the text before `at` in its sentence start the sentence or a line (nothing,
+/// a bullet, a number, or a label ending in a colon)?
+fn starts_line(doc: &Document, si: usize, at: usize) -> bool {
+    let s = &doc.sentences[si];
+    let from = s.start.min(at);
+    let line_start = doc.text[from..at].rfind('\n').map_or(from, |i| from + i + 1);
+    let before = doc.text[line_start..at].trim();
+    before.is_empty() || before.ends_with(':') || before.chars().all(|c| !c.is_alphanumeric() || c.is_ascii_digit())
+}
+
+/// Forms of "be" and "get" before a verb that make it passive.
+const PASSIVE_BEFORE: &[&str] = &["was", "were", "is", "are", "be", "been", "being", "get", "gets", "got", "getting", "am"];
+
+/// The replacements to offer for a term at `start`: its passive ones after a form of
+/// "be" or "get", where it has them.
+pub fn replacements<'t>(doc: &Document, si: usize, start: usize, term: &'t Term) -> &'t [String] {
+    if term.passive.is_empty() {
+        return &term.suggest;
+    }
+    let before = word_before(doc, si, start).filter(|w| !broken_between(doc.text, w.1, start));
+    match before {
+        Some((a, b)) if PASSIVE_BEFORE.iter().any(|p| doc.text[a..b].eq_ignore_ascii_case(p)) => &term.passive,
+        _ => &term.suggest,
+    }
+}
+
+/// The fix that puts `replacement` for the term at `start..end` of sentence `si`, or
+/// `None` where the replacement cannot fit (its frame's word is not there).
+pub fn fit(doc: &Document, si: usize, start: usize, end: usize, replacement: &str, term: &Term) -> Option<Fix> {
+    let text = doc.text;
+    let (mut s, mut e) = (start, end);
+    let mut rep = replacement.to_string();
+    // The verb's frame: its object up to the word it takes.
+    if rep.contains("{}") {
+        let takes = term.takes.as_deref()?;
+        let after: Vec<(usize, usize)> = words_from(doc, si, end).take(OBJECT_WORDS + 1).collect();
+        let mut prev = end;
+        let mut found = None;
+        for w in after {
+            if broken_between(text, prev, w.0) {
+                break;
+            }
+            if text[w.0..w.1].eq_ignore_ascii_case(takes) {
+                found = Some(w);
+                break;
+            }
+            prev = w.1;
+        }
+        let (ts, te) = found?;
+        let object = text[end..ts].split_whitespace().collect::<Vec<_>>().join(" ");
+        rep = rep.replace("{}", &object).split_whitespace().collect::<Vec<_>>().join(" ");
+        e = te;
+    }
+    // A frame with no object ("was signposted to …" → "was told about …"): the word
+    // it takes must come next, and goes with the term.
+    if let (Some(takes), false) = (term.takes.as_deref(), replacement.contains("{}")) {
+        let (ns, ne) = words_from(doc, si, e).next().filter(|w| !broken_between(text, e, w.0))?;
+        if !text[ns..ne].eq_ignore_ascii_case(takes) {
+            return None;
+        }
+        e = ne;
+    }
+    let next = words_from(doc, si, e).next().filter(|w| !broken_between(text, e, w.0));
+    let prev = word_before(doc, si, s).filter(|w| !broken_between(text, w.1, s));
+    // No doubled word where the replacement ends as the text goes on.
+    if let (Some((ns, ne)), Some(last)) = (next, rep.split_whitespace().last().map(str::to_string)) {
+        let next_word = &text[ns..ne];
+        let same = next_word.eq_ignore_ascii_case(&last)
+            || (term.lang == Lang::Cy && ["â", "ag", "gyda", "efo"].contains(&last.as_str()) && ["â", "ag", "gyda", "efo", "â’r", "â'r"].iter().any(|p| next_word.eq_ignore_ascii_case(p)));
+        if same && rep.split_whitespace().count() > 1 {
+            rep = rep[..rep.rfind(' ').unwrap_or(rep.len())].trim_end().to_string();
+        }
+    }
+    // The article before the term.
+    if term.lang == Lang::En {
+        if let Some((ps, pe)) = prev {
+            let article = &text[ps..pe];
+            if article.eq_ignore_ascii_case("a") || article.eq_ignore_ascii_case("an") {
+                if term.drop_article {
+                    s = ps;
+                } else {
+                    let fitted = article_for(&rep);
+                    if !article.eq_ignore_ascii_case(fitted) {
+                        rep = format!("{} {rep}", if article.starts_with('A') { upper_first(fitted) } else { fitted.to_string() });
+                        s = ps;
+                    }
+                }
+            }
+        }
+    }
+    if term.lang == Lang::Cy {
+        // A match that ends inside "â'r": the article goes with the replacement ("yn
+        // unol â'r cynllun" → "yn ôl y cynllun").
+        let tail = &text[e..];
+        if let Some(clitic) = ["'r", "’r"].iter().find(|c| tail.starts_with(*c)) {
+            e += clitic.len();
+            let next_word = words_from(doc, si, e).next().map(|w| &text[w.0..w.1]).unwrap_or("");
+            if rep.ends_with(|c: char| "aeiouwyâêîôûŵŷ".contains(c)) {
+                rep.push_str(clitic);
+            } else {
+                rep.push_str(if welsh::starts_with_vowel(next_word) || next_word.to_lowercase().starts_with('h') { " yr" } else { " y" });
+            }
+        }
+        // The word after the match was mutated for the match's last word ("mewn
+        // perthynas â chostau"); under the replacement's last word it may need another
+        // form. An aspirate is undone (ch/ph/th → c/p/t) and the new mutation applied;
+        // other cases are too ambiguous to undo, so the replacement is not offered.
+        let old_last = text[start..end].split_whitespace().last().unwrap_or("");
+        let new_last = rep.split_whitespace().last().unwrap_or("");
+        let (old_m, new_m) = (welsh::mutation_after(old_last), welsh::mutation_after(new_last));
+        if old_m.is_some() && old_m != new_m && !text[e..].starts_with(['\'', '’']) {
+            if let Some((ns, ne)) = words_from(doc, si, e).next().filter(|w| !broken_between(text, e, w.0)) {
+                let word = &text[ns..ne];
+                let lower = word.to_lowercase();
+                let radical = match old_m {
+                    Some(welsh::Mutation::Aspirate) => ["ch", "ph", "th"].iter().find(|p| lower.starts_with(*p)).map(|p| format!("{}{}", &p[..1], &word[2..])),
+                    _ => None,
+                };
+                let changed = match (old_m, &radical) {
+                    (Some(welsh::Mutation::Aspirate), Some(r)) => Some(new_m.map_or(r.clone(), |m| welsh::mutate(r, m))),
+                    (Some(welsh::Mutation::Aspirate), None) => None,
+                    _ => return None,
+                };
+                if let Some(new_word) = changed {
+                    rep = format!("{rep} {new_word}");
+                    e = ne;
+                }
+            }
+        }
+        if let Some((ps, pe)) = prev {
+            // The article before the replacement: "yr" before a vowel, "y" before a consonant.
+            let article = &text[ps..pe];
+            if article == "y" || article == "yr" {
+                let fitted = if welsh::starts_with_vowel(&rep) { "yr" } else { "y" };
+                if article != fitted {
+                    rep = format!("{fitted} {rep}");
+                    s = ps;
+                }
+            }
+            let before = &text[ps..pe];
+            if let Some(m) = welsh::mutation_after(before) {
+                let first_end = rep.find(' ').unwrap_or(rep.len());
+                rep = format!("{}{}", welsh::mutate(&rep[..first_end], m), &rep[first_end..]);
+            }
+            // "â"/"a" before a vowel are "ag"/"ac".
+            let lower = before.to_lowercase();
+            if (lower == "â" || lower == "a") && welsh::starts_with_vowel(&rep) {
+                let form = if lower == "â" { "ag" } else { "ac" };
+                rep = format!("{form} {rep}");
+                s = ps;
+            }
+        }
+        // A replacement ending in "â" before a vowel.
+        if let Some((ns, ne)) = next {
+            if rep.ends_with(" â") && welsh::starts_with_vowel(&text[ns..ne]) {
+                rep.push('g');
+            }
+        }
+    }
+    if starts_line(doc, si, s) {
+        rep = upper_first(&rep);
+    }
+    Some(Fix { start: s, end: e, text: rep })
+}

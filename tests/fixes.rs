@@ -1,0 +1,142 @@
+//! One-click fixes read as sentences (issue 15): every example a word list gives is
+//! what its first replacement makes of the sentence, and a regression test for each
+//! way fixes used to break a sentence.
+
+use cofnod::{Engine, Finding, Lang};
+use std::sync::OnceLock;
+
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(Engine::new)
+}
+
+/// `text` with the replacement of suggestion `k` of `f` applied.
+fn apply(text: &str, f: &Finding, k: usize) -> Option<String> {
+    let s = f.suggestions.iter().filter(|s| s.replacement.is_some()).nth(k)?;
+    let (start, end) = f.edit_range(s);
+    Some(format!("{}{}{}", &text[..start], s.replacement.as_deref()?, &text[end..]))
+}
+
+/// Every fix offered for `text`, applied one at a time.
+fn fixed(text: &str) -> Vec<String> {
+    let findings = engine().analyse(text).findings;
+    let mut out = Vec::new();
+    for f in &findings {
+        let mut k = 0;
+        while let Some(t) = apply(text, f, k) {
+            out.push(t);
+            k += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn every_example_in_the_word_lists_is_what_its_first_replacement_makes() {
+    let mut checked = 0;
+    for lang in [Lang::En, Lang::Cy] {
+        for term in &engine().rules().lang(lang).terms {
+            for [before, after] in &term.examples {
+                let findings = engine().analyse(before).findings;
+                let f = findings
+                    .iter()
+                    .find(|f| f.rule == term.rule && f.suggestions.iter().any(|s| s.replacement.is_some()))
+                    .unwrap_or_else(|| panic!("{}: no fix for the example {before:?} (findings: {findings:?})", term.rule));
+                assert_eq!(apply(before, f, 0).as_deref(), Some(after.as_str()), "{}: the example {before:?}", term.rule);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 20, "only {checked} examples");
+}
+
+#[test]
+fn a_verb_takes_its_object_and_preposition_with_it() {
+    let got = fixed("I signposted her to the food bank on Monday.");
+    assert_eq!(got, ["I gave her details of the food bank on Monday.", "I told her about the food bank on Monday."]);
+    // Passive: the preposition goes, the object stays.
+    assert_eq!(fixed("Mr Ali was signposted to Age Cymru.")[0], "Mr Ali was given details of Age Cymru.");
+    // No "to" in reach: no one-click fix, only the advice.
+    let f = &engine().analyse("Signposted, and left a leaflet.").findings[0];
+    assert!(f.suggestions.iter().all(|s| s.replacement.is_none()), "{f:?}");
+    assert!(fixed("Signposted, and left a leaflet.").is_empty());
+}
+
+#[test]
+fn presents_with_and_as_take_a_verb_that_fits() {
+    assert_eq!(fixed("Mrs Hale presents with confusion at night.")[0], "Mrs Hale has confusion at night.");
+    assert_eq!(fixed("He presented as anxious.")[0], "He seemed anxious.");
+    // "is presenting as" has no one-word plain form: advice, not a broken fix.
+    assert!(fixed("He is presenting as anxious.").is_empty());
+}
+
+#[test]
+fn articles_are_dropped_or_made_to_fit() {
+    assert_eq!(fixed("She has a package of care twice a day."), ["She has care and support twice a day."]);
+    assert_eq!(fixed("An MDT is booked for Friday.")[0], "A team meeting is booked for Friday.");
+    // A fitting article stays where it is.
+    assert_eq!(fixed("We talked about a holistic plan.")[0], "We talked about a whole plan.");
+}
+
+#[test]
+fn capitals_follow_the_sentence_not_the_term() {
+    // Gained at the start of a sentence or line, after a label.
+    assert_eq!(fixed("MDT held on 3 May.")[0], "Team meeting held on 3 May.");
+    assert_eq!(fixed("Plan: MDT to meet again in June.")[0], "Plan: Team meeting to meet again in June.");
+    // Not gained mid-sentence from a term in capitals.
+    assert_eq!(fixed("Discussed at the MDT on 3 May.")[0], "Discussed at the team meeting on 3 May.");
+}
+
+#[test]
+fn one_word_per_form_and_no_doubled_words() {
+    assert_eq!(fixed("She resides with her son.")[0], "She lives with her son.");
+    assert_eq!(fixed("The visit was expedited.")[0], "The visit was sped up.");
+    assert_eq!(fixed("Discussed as per the plan.")[0], "Discussed in line with the plan.");
+    assert_eq!(fixed("Ring 999 in the event of a fall.")[0], "Ring 999 if there is a fall.");
+    assert_eq!(fixed("We will liaise with the GP.")[0], "We will talk to the GP.");
+}
+
+#[test]
+fn no_replacement_speaks_to_the_reader() {
+    // Records are written about the person: a replacement in the second person
+    // ("your", "eich") would turn the record round.
+    for lang in [Lang::En, Lang::Cy] {
+        for term in &engine().rules().lang(lang).terms {
+            for s in term.suggest.iter().chain(&term.passive) {
+                let words: Vec<String> = s.split_whitespace().map(|w| w.to_lowercase()).collect();
+                assert!(!words.iter().any(|w| ["you", "your", "yours", "eich", "chi"].contains(&w.as_str())), "{}: {s}", term.rule);
+            }
+        }
+    }
+}
+
+#[test]
+fn welsh_replacements_take_the_mutation_and_form_the_context_needs() {
+    // Soft mutation after "ganddi" and "i".
+    assert_eq!(fixed("Mae ganddi becyn gofal ers mis Mai.")[0], "Mae ganddi ofal a chymorth ers mis Mai.");
+    assert_eq!(fixed("Cafodd ei gyfeirio i MDT ddydd Mawrth.")[0], "Cafodd ei gyfeirio i gyfarfod tîm ddydd Mawrth.");
+    // The article fits the replacement.
+    assert_eq!(fixed("Siaradon ni am y pecyn gofal.")[1], "Siaradon ni am yr ymweliadau gan ofalwyr.");
+    // No "â â'r": the replacement keeps one preposition and its article.
+    assert_eq!(fixed("Bydd y gweithiwr yn ymgysylltu â'r teulu."), ["Bydd y gweithiwr yn siarad â'r teulu.", "Bydd y gweithiwr yn gweithio gyda'r teulu."]);
+    assert_eq!(fixed("Roedd yn unol â'r cynllun.")[0], "Roedd yn ôl y cynllun.");
+    // The next word's mutation follows the new preposition.
+    assert_eq!(fixed("Siaradais mewn perthynas â chostau.")[0], "Siaradais am gostau.");
+}
+
+#[test]
+fn the_forward_mutations() {
+    use cofnod::welsh::{mutate, mutation_after, Mutation};
+    assert_eq!(mutate("tîm", Mutation::Soft), "dîm");
+    assert_eq!(mutate("gofal", Mutation::Soft), "ofal");
+    assert_eq!(mutate("Llanelli", Mutation::Soft), "Lanelli");
+    assert_eq!(mutate("cyfarfod", Mutation::Aspirate), "chyfarfod");
+    assert_eq!(mutate("tad", Mutation::Nasal), "nhad");
+    assert_eq!(mutate("pecyn", Mutation::Nasal), "mhecyn");
+    // Digraphs and letters a mutation leaves alone.
+    assert_eq!(mutate("chwaer", Mutation::Soft), "chwaer");
+    assert_eq!(mutate("nain", Mutation::Soft), "nain");
+    assert_eq!(mutation_after("â"), Some(Mutation::Aspirate));
+    assert_eq!(mutation_after("fy"), Some(Mutation::Nasal));
+    assert_eq!(mutation_after("yn"), None, "depends on what follows");
+}
