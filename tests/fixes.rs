@@ -140,3 +140,24 @@ fn the_forward_mutations() {
     assert_eq!(mutation_after("fy"), Some(Mutation::Nasal));
     assert_eq!(mutation_after("yn"), None, "depends on what follows");
 }
+
+#[test]
+fn welsh_his_and_her_follow_the_written_term() {
+    // "ei phecyn" is hers: the replacement takes her mutation, "h" before a vowel.
+    assert_eq!(fixed("Trafodwyd ei phecyn gofal."), ["Trafodwyd ei gofal a chymorth.", "Trafodwyd ei hymweliadau gan ofalwyr."]);
+    // "ei becyn" is his.
+    assert_eq!(fixed("Mae ei becyn gofal yn dda.")[0], "Mae ei ofal a chymorth yn dda.");
+    // Unmutated and vowel-first, "ei" could be either: no fix rather than a wrong one.
+    assert!(fixed("Mae ei ymyriadau wedi helpu.").iter().all(|f| !f.contains("ei cymorth")), "{:?}", fixed("Mae ei ymyriadau wedi helpu."));
+}
+
+#[test]
+fn a_replacement_is_offered_only_in_its_own_language_and_not_inside_a_name() {
+    // A Welsh word list's "GC" in an English sentence: no Welsh replacement.
+    assert!(fixed("Present: Rhian Davies (GC), Alex Pugh.").iter().all(|f| !f.contains("gweithiwr")));
+    // "Taf" in a place name is not the team around the family.
+    assert!(fixed("STATEMENT OF SARAH POWELL, RHONDDA CYNON TAF COUNCIL").is_empty());
+    // An adjective before "permanence": advice, not a phrase that breaks the sentence.
+    assert!(fixed("Adoption would give her legal permanence.").is_empty());
+}
+

@@ -71,6 +71,43 @@ fn starts_line(doc: &Document, si: usize, at: usize) -> bool {
     before.is_empty() || before.ends_with(':') || before.chars().all(|c| !c.is_alphanumeric() || c.is_ascii_digit())
 }
 
+/// The mutation the written term shows against the radical form its word list gives
+/// ("becyn" for "pecyn": soft), `Some(None)` if it is written as the list has it.
+fn shown_mutation(written: &str, term: &Term) -> Option<Option<welsh::Mutation>> {
+    let first = written.split_whitespace().next()?.to_lowercase();
+    for phrase in &term.phrases {
+        let radical = phrase.split_whitespace().next()?.split('|').next()?.to_lowercase();
+        if radical == first {
+            // Unmutated: telling only where a mutation could have shown.
+            let mutable = ["p", "t", "c", "b", "d", "g", "m", "ll", "rh"].iter().any(|p| radical.starts_with(p));
+            return mutable.then_some(None);
+        }
+        for m in [welsh::Mutation::Soft, welsh::Mutation::Aspirate, welsh::Mutation::Nasal] {
+            if welsh::mutate(&radical, m) == first {
+                return Some(Some(m));
+            }
+        }
+    }
+    None
+}
+
+/// After "ei": the mutation the written term shows, `Some(Some(Soft))` for "his",
+/// `Some(Some(Aspirate))` for "her", `None` where the written form cannot tell.
+fn possessive_ei(written: &str) -> Option<Option<welsh::Mutation>> {
+    let w = written.to_lowercase();
+    let starts = |p: &[&str]| p.iter().any(|p| w.starts_with(p));
+    // "Her": aspirated, or m, ll, rh left as they are ("ei mam", "ei llaw").
+    if starts(&["ph", "th", "ch", "m", "ll", "rh"]) {
+        return Some(Some(welsh::Mutation::Aspirate));
+    }
+    // "His": soft-mutated ("ei ddiwrnod", "ei fam", "ei law", "ei rieni").
+    if starts(&["dd", "f", "l", "r"]) && !starts(&["ff"]) {
+        return Some(Some(welsh::Mutation::Soft));
+    }
+    // b, d, g, a vowel or h could be either.
+    None
+}
+
 /// Forms of "be" and "get" before a verb that make it passive.
 const PASSIVE_BEFORE: &[&str] = &["was", "were", "is", "are", "be", "been", "being", "get", "gets", "got", "getting", "am"];
 
@@ -91,6 +128,10 @@ pub fn replacements<'t>(doc: &Document, si: usize, start: usize, term: &'t Term)
 /// `None` where the replacement cannot fit (its frame's word is not there).
 pub fn fit(doc: &Document, si: usize, start: usize, end: usize, replacement: &str, term: &Term) -> Option<Fix> {
     let text = doc.text;
+    // A replacement is in its word list's language: not for a sentence in the other.
+    if doc.sentences[si].lang != term.lang {
+        return None;
+    }
     let (mut s, mut e) = (start, end);
     let mut rep = replacement.to_string();
     // The verb's frame: its object up to the word it takes.
@@ -201,9 +242,18 @@ pub fn fit(doc: &Document, si: usize, start: usize, end: usize, replacement: &st
                 }
             }
             let before = &text[ps..pe];
-            if let Some(m) = welsh::mutation_after(before) {
+            // "ei" is "his" (soft) or "her" (aspirate, "h" before a vowel): the
+            // term's own written form says which; where it cannot, no fix.
+            let possessive = match before.to_lowercase().as_str() {
+                "ei" | "’i" | "'i" => Some(shown_mutation(&text[start..end], term).or_else(|| possessive_ei(&text[start..end]))?),
+                _ => None,
+            };
+            if let Some(m) = possessive.flatten().or_else(|| welsh::mutation_after(before)) {
                 let first_end = rep.find(' ').unwrap_or(rep.len());
                 rep = format!("{}{}", welsh::mutate(&rep[..first_end], m), &rep[first_end..]);
+            }
+            if possessive == Some(Some(welsh::Mutation::Aspirate)) && welsh::starts_with_vowel(&rep) {
+                rep = format!("h{rep}");
             }
             // "â"/"a" before a vowel are "ag"/"ac".
             let lower = before.to_lowercase();
