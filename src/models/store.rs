@@ -29,6 +29,9 @@ pub struct ModelSpec {
     pub sha256: String,
     pub size: u64,
     pub licence: String,
+    /// Installed only when named (`cofnod models install generator`).
+    #[serde(default)]
+    pub optional: bool,
 }
 
 impl ModelSpec {
