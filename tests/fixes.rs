@@ -161,3 +161,15 @@ fn a_replacement_is_offered_only_in_its_own_language_and_not_inside_a_name() {
     assert!(fixed("Adoption would give her legal permanence.").is_empty());
 }
 
+#[test]
+fn templates_leave_a_place_for_the_reason_and_the_view() {
+    // A bare decision: its reason to be written after it.
+    assert!(fixed("Case closed.").contains(&"Case closed because ….".to_string()), "{:?}", fixed("Case closed."));
+    assert!(fixed("Achos wedi cau.").contains(&"Achos wedi cau oherwydd ….".to_string()), "{:?}", fixed("Achos wedi cau."));
+    // A judgement: given as the writer's view, with its basis to come.
+    assert!(fixed("Mum is hostile.").contains(&"I think Mum is hostile because ….".to_string()));
+    assert!(fixed("Mae Mam yn elyniaethus.").contains(&"Rwy’n credu bod Mam yn elyniaethus oherwydd ….".to_string()));
+    // Not around a log line that opens with its verb: "I think Spoke to …" is no sentence.
+    assert!(fixed("Spoke to Mrs Carey, who lacks insight into the risks.").iter().all(|f| !f.starts_with("I think")));
+}
+

@@ -275,3 +275,73 @@ pub fn fit(doc: &Document, si: usize, start: usize, end: usize, replacement: &st
     }
     Some(Fix { start: s, end: e, text: rep })
 }
+
+/// Most words in a sentence that a template is offered for: a longer one is better
+/// reworked by the writer than wrapped.
+const TEMPLATE_WORDS: usize = 30;
+
+/// Where a sentence's words end: before its closing full stop, "!" or "?" (and any
+/// closing quote or bracket after them stays outside too). `None` for a sentence over
+/// more than one line or longer than `TEMPLATE_WORDS`.
+fn content_end(doc: &Document, si: usize) -> Option<(usize, usize)> {
+    let s = &doc.sentences[si];
+    let text = &doc.text[s.start..s.end];
+    if text.trim().contains('\n') || s.tokens.len() > TEMPLATE_WORDS || s.tokens.is_empty() {
+        return None;
+    }
+    let first = doc.tokens[s.tokens.start].start;
+    let trimmed = text.trim_end();
+    let body = trimmed.trim_end_matches(['.', '!', '?', '…']);
+    if body.ends_with(':') {
+        return None;
+    }
+    Some((first, s.start + body.len()))
+}
+
+/// " because …" (" oherwydd …") after a decision, for the writer to complete: the
+/// finding's words to the end of the sentence, with the reason's opening after them.
+pub fn reason_template(doc: &Document, si: usize, start: usize, lang: Lang) -> Option<Fix> {
+    let (_, end) = content_end(doc, si)?;
+    if end <= start {
+        return None;
+    }
+    let tail = match lang {
+        Lang::En => " because …",
+        Lang::Cy => " oherwydd …",
+    };
+    Some(Fix { start, end, text: format!("{}{tail}", &doc.text[start..end]) })
+}
+
+/// "I think … because …" around a judgement ("Mum is hostile." → "I think Mum is
+/// hostile because …."); in Welsh, a sentence opening "Mae" becomes "Rwy’n credu bod
+/// … oherwydd …". `None` where the sentence does not take the frame (a question, a
+/// Welsh sentence in another shape, an owner already there).
+pub fn view_template(doc: &Document, si: usize, lang: Lang) -> Option<Fix> {
+    let (first, end) = content_end(doc, si)?;
+    let body = &doc.text[first..end];
+    let (head, rest) = body.split_once(' ')?;
+    let text = match lang {
+        Lang::En => {
+            let common = ["The", "He", "She", "They", "His", "Her", "Their", "It", "This", "There", "A", "An"];
+            // The sentence must open with its subject ("Mum is …", "Mr Price lacks …"),
+            // not a log line's verb ("Spoke to Mrs Carey, who …").
+            const VERBS: &[&str] = &["is", "was", "are", "were", "has", "had", "seems", "seemed", "appears", "appeared", "lacks", "lacked", "remains", "remained", "can", "could", "will", "would", "does", "did", "presents", "presented", "continues", "becomes", "became", "gets", "got"];
+            let second = rest.split_whitespace().next().unwrap_or("");
+            let subject = common.contains(&head)
+                || (head.starts_with(char::is_uppercase) && (VERBS.contains(&second) || second.starts_with(char::is_uppercase)));
+            if !subject {
+                return None;
+            }
+            let head = if common.contains(&head) { head.to_lowercase() } else { head.to_string() };
+            format!("I think {head} {rest} because …")
+        }
+        Lang::Cy => {
+            if !head.eq_ignore_ascii_case("mae") {
+                return None;
+            }
+            format!("Rwy’n credu bod {rest} oherwydd …")
+        }
+    };
+    Some(Fix { start: first, end, text })
+}
+

@@ -8,7 +8,7 @@
 
 use super::{prompt, term_message, Check, Context, RuleRef};
 use crate::document::LabelKind;
-use crate::finding::{Category, Finding, Severity};
+use crate::finding::{Category, Finding, Severity, Suggestion};
 use crate::rulebook::{Hit, LangRules};
 
 pub const SIGNALS: &[&str] = &["owner", "evidence", "observation", "attribution", "risk", "risk-level", "self"];
@@ -68,8 +68,14 @@ impl Check for OpinionAsFact {
                 let text = cx.text(hit);
                 let (key, severity) = if owned { ("message_owned", Severity::Info) } else { ("message", term.severity) };
                 let message = term_message(cx, term, key, text);
-                let suggestions = vec![prompt(cx, cat, term.lang)];
-                out.push(cx.finding(si, cx.span(hit), RuleRef::Term(term), severity, message, suggestions));
+                let mut suggestions = vec![prompt(cx, cat, term.lang)];
+                // A place for the writer's view and its basis: "I think … because …".
+                let (hs, he) = cx.span(hit);
+                if let Some(fix) = (!owned).then(|| super::fixes::view_template(cx.doc, si, sentence.lang)).flatten().filter(|f| f.start <= hs && f.end >= he) {
+                    let description = cx.render(cat, sentence.lang, "template", &[("text", &fix.text)]);
+                    suggestions.push(Suggestion { replacement: Some(fix.text), description, around: (hs - fix.start, fix.end - he) });
+                }
+                out.push(cx.finding(si, (hs, he), RuleRef::Term(term), severity, message, suggestions));
             }
             // A risk level on its own: the risk named in the line, its label ("Risk to
             // self: low."), or the line before, with no reason given.

@@ -10,7 +10,7 @@
 
 use super::{prompt, term_message, Check, Context, RuleRef};
 use crate::document::LabelKind;
-use crate::finding::{Category, Finding};
+use crate::finding::{Category, Finding, Suggestion};
 use crate::rulebook::LangRules;
 
 pub const SIGNALS: &[&str] = &["reason", "reason-next", "follow-up", "title"];
@@ -91,19 +91,36 @@ impl Check for Rationale {
             if cx.has_unquoted(si, reason) || reason_follows || block_has_reason || cx.elaborated_after(si, end, 4) {
                 continue;
             }
+            // The question, then a place to answer it: " because …" after the decision.
+            let with_template = |span: (usize, usize), lang| {
+                let mut suggestions = vec![prompt(cx, cat, lang)];
+                if let Some(mut fix) = super::fixes::reason_template(doc, si, span.0, sentence.lang) {
+                    // The edit covers at least the finding (a sentence-level finding
+                    // runs to the full stop, which stays after the template).
+                    if fix.end < span.1 {
+                        fix.text.push_str(&doc.text[fix.end..span.1]);
+                        fix.end = span.1;
+                    }
+                    let shown = fix.text.trim_end_matches(['.', '!', '?']).trim().to_string();
+                    let description = cx.render(cat, sentence.lang, "template", &[("text", &shown)]);
+                    suggestions.push(Suggestion { replacement: Some(fix.text), description, around: (0, fix.end - span.1) });
+                }
+                suggestions
+            };
             let finding = match hit {
                 Some(hit) => {
                     let term = cx.term(hit);
                     let message = term_message(cx, term, "message", cx.text(hit));
-                    let suggestions = vec![prompt(cx, cat, term.lang)];
+                    let suggestions = with_template(cx.span(hit), term.lang);
                     cx.finding(si, cx.span(hit), RuleRef::Term(term), term.severity, message, suggestions)
                 }
                 None => {
                     let text = doc.sentence_text(sentence);
                     let message = cx.render(cat, sentence.lang, "message", &[("text", text)]);
-                    let suggestions = vec![prompt(cx, cat, sentence.lang)];
+                    let span = (sentence.start, sentence.end);
+                    let suggestions = with_template(span, sentence.lang);
                     let rule = RuleRef::Named(cat, "decision-without-reason");
-                    cx.finding(si, (sentence.start, sentence.end), rule, super::default_severity(cat), message, suggestions)
+                    cx.finding(si, span, rule, super::default_severity(cat), message, suggestions)
                 }
             };
             out.push(finding);
