@@ -162,8 +162,11 @@ pub fn rewrite_in(
 
 /// The sentence with every quick-fix replacement of its findings applied.
 fn word_level(sentence: &str, findings: &[Finding]) -> Option<String> {
+    // Plain-language replacements only: the other checks' templates ("because …")
+    // leave a gap for the writer, which a finished rewrite must not.
     let mut edits: Vec<(usize, usize, &str)> = findings
         .iter()
+        .filter(|f| f.category == Category::PlainLanguage)
         .filter_map(|f| f.suggestions.iter().find_map(|s| s.replacement.as_deref().map(|r| (f.edit_range(s), r))).map(|((start, end), r)| (start, end, r)))
         .collect();
     if edits.is_empty() {
