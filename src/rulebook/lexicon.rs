@@ -417,14 +417,18 @@ impl Lexicon {
             }
         }
         raw.sort_by_key(|h| (h.set, h.start, std::cmp::Reverse(h.end), h.lang, h.entry));
-        let mut last: Option<(SetId, usize)> = None;
+        let mut last: Option<(SetId, usize, usize)> = None;
         for &hit in raw.iter() {
-            if let Some((set, end)) = last {
-                if set == hit.set && hit.start < end {
+            if let Some((set, start, end)) = last {
+                // In a term's `unless` set several entries may share a phrase ("test"
+                // for two "DNA" entries): each keeps its hit, or only the first would
+                // be protected.
+                let shared = set == hit.set && start == hit.start && end == hit.end && super::is_unless_set(set);
+                if set == hit.set && hit.start < end && !shared {
                     continue;
                 }
             }
-            last = Some((hit.set, hit.end));
+            last = Some((hit.set, hit.start, hit.end));
             out.push(hit);
         }
     }

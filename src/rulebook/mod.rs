@@ -150,6 +150,11 @@ pub struct LangRules {
 const SETS_PER_CATEGORY: u16 = 16;
 const EXPLAINED_BY: u16 = 15;
 
+/// Is `set` a category's terms' `unless` set?
+pub(crate) fn is_unless_set(set: SetId) -> bool {
+    set % SETS_PER_CATEGORY == EXPLAINED_BY
+}
+
 impl LangRules {
     pub fn terms_set(cat: Category) -> SetId {
         cat.index() as SetId * SETS_PER_CATEGORY
