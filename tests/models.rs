@@ -294,3 +294,23 @@ fn a_rewrite_request_can_be_cancelled() {
     assert!(r.candidates.iter().filter(|c| c.source == "generator").count() <= 1, "{:#?}", r.candidates);
     assert!(calls.load(std::sync::atomic::Ordering::Relaxed) < 10, "it stopped asking once cancelled");
 }
+
+#[test]
+fn model_findings_lie_in_one_sentence_and_mark_short_lines_whole() {
+    let Some(models) = models() else { return };
+    let engine = cofnod::Engine::new();
+    let text = "Night log\n\nSettled.\nNo incidents.\nStaff remained calm.\nDilys is not interested in food and staff will keep trying with her favourites.\nWellbeing good.\n";
+    let analysis = engine.analyse_with_models(text, &models);
+    let model: Vec<_> = analysis.findings.iter().filter(|f| f.rule.ends_with("/model")).collect();
+    assert!(!model.is_empty(), "the judge adds findings to a terse night log: {:?}", analysis.findings);
+    for f in &model {
+        let line_start = text[..f.start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[f.end..].find('\n').map_or(text.len(), |i| f.end + i);
+        let line = text[line_start..line_end].trim();
+        assert!(!text[f.start..f.end].contains('\n'), "{f:?}");
+        // A line of under five words is marked whole, not a word of it.
+        if line.split_whitespace().count() < 5 {
+            assert_eq!(text[f.start..f.end].trim(), line, "{f:?}");
+        }
+    }
+}

@@ -71,6 +71,9 @@ pub struct Judge {
 
 /// Most words a finding may name as carrying its problem.
 const CARRIER_WORDS: usize = 4;
+/// A sentence shorter than this is marked whole ("No incidents.": naming
+/// "incidents" alone would drop the "No" that makes it a stock line).
+const CARRIER_MIN_SENTENCE: usize = 5;
 /// Share of the sentence's pull towards a category that the named words must carry;
 /// below it the finding marks the whole sentence.
 const CARRIER_SHARE: f32 = 0.5;
@@ -91,7 +94,7 @@ pub struct SpanScore {
 /// `CARRIER_WORDS` words is named if it holds at least `CARRIER_SHARE` of all
 /// positive pull and is shorter than the sentence. Returns word indices `a..b`.
 pub fn carrier(contrib: &[f32], word_of: &[usize], words: usize) -> Option<(usize, usize)> {
-    if contrib.is_empty() || words < 2 || word_of.len() != contrib.len() {
+    if contrib.is_empty() || words < CARRIER_MIN_SENTENCE || word_of.len() != contrib.len() {
         return None;
     }
     let mean = contrib.iter().sum::<f32>() / contrib.len() as f32;
@@ -283,8 +286,9 @@ mod tests {
         // Pull spread evenly over the sentence: no words are named.
         let even = [1.0, -1.0, 1.0, -1.0, 1.0, -1.0, 1.0, -1.0];
         assert_eq!(carrier(&even, &[0, 1, 2, 3, 4, 5, 6, 7], 8), None);
-        // A one-word sentence is its own carrier: the whole sentence is marked.
+        // A short sentence is marked whole.
         assert_eq!(carrier(&[3.0], &[0], 1), None);
+        assert_eq!(carrier(&[0.0, 3.0, 0.1], &[0, 1, 2], 3), None);
     }
 
     #[test]
