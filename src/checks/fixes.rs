@@ -285,8 +285,12 @@ const TEMPLATE_WORDS: usize = 30;
 /// more than one line or longer than `TEMPLATE_WORDS`.
 fn content_end(doc: &Document, si: usize) -> Option<(usize, usize)> {
     let s = &doc.sentences[si];
+    // The word count first: it is known, and a long sentence is never scanned.
+    if s.tokens.len() > TEMPLATE_WORDS || s.tokens.is_empty() {
+        return None;
+    }
     let text = &doc.text[s.start..s.end];
-    if text.trim().contains('\n') || s.tokens.len() > TEMPLATE_WORDS || s.tokens.is_empty() {
+    if text.trim().contains('\n') {
         return None;
     }
     let first = doc.tokens[s.tokens.start].start;

@@ -319,14 +319,15 @@ pub fn load_full(root: &Path, engine: &Engine) -> Result<(Vec<Record>, Vec<Label
                 l.may.extend(may.iter().copied());
             }
         }
-        for l in &mut labelled {
-            l.must.sort();
-            l.must.dedup();
-            let must = l.must.clone();
-            l.may.retain(|c| !must.contains(c));
-            l.may.sort();
-            l.may.dedup();
-        }
+    }
+    // Once, after both languages: a sentence several marks touch has each category once.
+    for l in &mut labelled {
+        l.must.sort();
+        l.must.dedup();
+        let must = &l.must;
+        l.may.retain(|c| !must.contains(c));
+        l.may.sort();
+        l.may.dedup();
     }
     Ok((records, labelled))
 }
