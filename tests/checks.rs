@@ -124,8 +124,9 @@ fn plain_language_welsh_undoes_mutation_and_flags_impersonal_verbs() {
     assert_eq!(findings[0].suggestions[0].replacement.as_deref(), Some("trefnu"));
     assert_eq!(findings[0].suggestions[0].description, "Rhoi “trefnu” yn ei le");
     assert!(findings[1].message.starts_with("Berf amhersonol yw “Trafodwyd”"));
-    // Impersonal verbs get advice, not an automatic swap that would break mutation.
-    assert!(findings[1].suggestions.iter().all(|s| s.replacement.is_none()));
+    // An impersonal past verb gets a personal form; the object after it ("ei") is
+    // not a word that mutates.
+    assert_eq!(findings[1].suggestions[0].replacement.as_deref(), Some("Trafodon ni"));
     assert!(findings.iter().all(|f| f.lang == Lang::Cy));
 }
 

@@ -118,7 +118,7 @@ fn welsh_replacements_take_the_mutation_and_form_the_context_needs() {
     // The article fits the replacement.
     assert_eq!(fixed("Siaradon ni am y pecyn gofal.")[1], "Siaradon ni am yr ymweliadau gan ofalwyr.");
     // No "â â'r": the replacement keeps one preposition and its article.
-    assert_eq!(fixed("Bydd y gweithiwr yn ymgysylltu â'r teulu."), ["Bydd y gweithiwr yn siarad â'r teulu.", "Bydd y gweithiwr yn gweithio gyda'r teulu."]);
+    assert_eq!(fixed("Bydd y gweithiwr yn ymgysylltu â'r teulu."), ["Bydd y gweithiwr yn gweithio gyda'r teulu.", "Bydd y gweithiwr yn siarad â'r teulu."]);
     assert_eq!(fixed("Roedd yn unol â'r cynllun.")[0], "Roedd yn ôl y cynllun.");
     // The next word's mutation follows the new preposition.
     assert_eq!(fixed("Siaradais mewn perthynas â chostau.")[0], "Siaradais am gostau.");
@@ -144,7 +144,10 @@ fn the_forward_mutations() {
 #[test]
 fn welsh_his_and_her_follow_the_written_term() {
     // "ei phecyn" is hers: the replacement takes her mutation, "h" before a vowel.
-    assert_eq!(fixed("Trafodwyd ei phecyn gofal."), ["Trafodwyd ei gofal a chymorth.", "Trafodwyd ei hymweliadau gan ofalwyr."]);
+    let fixes = fixed("Trafodwyd ei phecyn gofal.");
+    assert_eq!(fixes[2..], ["Trafodwyd ei gofal a chymorth.", "Trafodwyd ei hymweliadau gan ofalwyr."]);
+    // (And the verb's personal forms, with "ei phecyn" as it was.)
+    assert_eq!(fixes[..2], ["Trafodon ni ei phecyn gofal.", "Trafodais i ei phecyn gofal."]);
     // "ei becyn" is his.
     assert_eq!(fixed("Mae ei becyn gofal yn dda.")[0], "Mae ei ofal a chymorth yn dda.");
     // Unmutated and vowel-first, "ei" could be either: no fix rather than a wrong one.
@@ -173,3 +176,52 @@ fn templates_leave_a_place_for_the_reason_and_the_view() {
     assert!(fixed("Spoke to Mrs Carey, who lacks insight into the risks.").iter().all(|f| !f.starts_with("I think")));
 }
 
+
+#[test]
+fn welsh_impersonal_verbs_become_personal_and_their_object_mutates() {
+    let first = |t: &str| fixed(t).into_iter().next().unwrap_or_default();
+    // The object after the personal form takes the soft mutation.
+    assert_eq!(first("Gwelwyd bod Dad yn flin."), "Gwelais i fod Dad yn flin.");
+    assert_eq!(first("Penderfynwyd peidio â chau'r achos."), "Penderfynon ni beidio â chau'r achos.");
+    // The article joins the pronoun; the particle before a verb does not.
+    assert_eq!(first("Trafodwyd yr honiadau."), "Trafodon ni'r honiadau.");
+    assert_eq!(first("Cytunwyd y bydd Nain yn helpu."), "Cytunon ni y bydd Nain yn helpu.");
+    // A preposition, a name or a vowel after the verb stays as it is.
+    assert_eq!(first("Ymwelwyd â Mr Davies ddydd Iau."), "Ymwelais i â Mr Davies ddydd Iau.");
+    assert_eq!(first("Derbyniwyd adroddiad gan y cartref."), "Derbyniais i adroddiad gan y cartref.");
+    // The verb keeps the mutation its place gave it: aspirate after "and", soft
+    // after the relative "a".
+    assert!(fixed("Roedd y lle'n flêr a chafwyd sgwrs am hyn.").contains(&"Roedd y lle'n flêr a chefais i sgwrs am hyn.".to_string()));
+    assert_eq!(first("Dyma'r strategaethau a gytunwyd yn y cyfarfod."), "Dyma'r strategaethau a gytunon ni yn y cyfarfod.");
+    // Present and future impersonal forms want another tense: advice only.
+    // (The one fix offered is the rationale check's place for a reason.)
+    assert_eq!(fixed("Argymhellir cychwyn achos gofal."), ["Argymhellir cychwyn achos gofal oherwydd …."]);
+}
+
+#[test]
+fn a_replacement_with_its_own_article_does_not_double_one() {
+    let first = |t: &str| fixed(t).into_iter().next().unwrap_or_default();
+    assert_eq!(first("I rang the SU on Monday."), "I rang the person on Monday.");
+    assert_eq!(first("SU declined lunch."), "The person declined lunch.");
+    assert_eq!(first("Mum took YP to the ED on Friday."), "Mum took the young person to the ED on Friday.");
+    assert!(fixed("Mum took YP to the ED on Friday.").contains(&"Mum took YP to the emergency department on Friday.".to_string()));
+    assert_eq!(first("Mae'r SU yn byw ar ei ben ei hun."), "Mae'r person yn byw ar ei ben ei hun.");
+    assert_eq!(first("Roedd yr SU yn eistedd."), "Roedd y person yn eistedd.");
+    // "a DP" is "direct payments", with no "a".
+    assert!(fixed("She is in receipt of a DP.").contains(&"She is in receipt of direct payments.".to_string()));
+}
+
+#[test]
+fn a_rewrite_fits_each_fix_to_the_fixes_before_it() {
+    use cofnod::models::rewrite::rewrite_in;
+    let rewrite = |t: &str, lang| {
+        let r = rewrite_in(engine(), None, None, t, lang, &|| false);
+        let text = r.accepted().next().map(|c| c.text.clone());
+        text
+    };
+    // "ymyrraeth" → "cymorth" is now the object of "cynigiais i": soft-mutated.
+    assert_eq!(rewrite("Cynigiwyd ymyrraeth i'r teulu.", Lang::Cy).as_deref(), Some("Cynigiais i gymorth i'r teulu."));
+    assert_eq!(rewrite("SU utilised the DN visits.", Lang::En).as_deref(), Some("The person used the district nurse visits."));
+    // An acronym written out counts as kept.
+    assert_eq!(rewrite("Joint visit with the HV.", Lang::En).as_deref(), Some("Joint visit with the health visitor."));
+}

@@ -108,6 +108,21 @@ fn possessive_ei(written: &str) -> Option<Option<welsh::Mutation>> {
     None
 }
 
+/// Words before a noun that stand for its "the".
+const EN_DETERMINERS: &[&str] = &["a", "an", "the", "this", "that", "our", "their", "his", "her", "my", "your", "its", "every", "each", "any", "no"];
+const CY_DETERMINERS: &[&str] = &["y", "yr", "ei", "eu", "fy", "dy", "ein", "eich", "'i", "’i", "'u", "’u"];
+/// After "y": a verb, so "y" is the particle ("cytunwyd y bydd …"), not the article.
+const CY_VERBS_AFTER_PARTICLE: &[&str] = &[
+    "bydd", "byddai", "byddan", "byddant", "byddwn", "byddwch", "dylai", "dylid", "dylen", "gallai", "gall", "gellid", "gellir", "oedd", "roedd",
+    "mae", "maen", "fydd", "fyddai", "ddylai", "allai", "gallen", "cafodd", "caiff", "cai", "daw", "deuai", "aeth", "â", "wnaeth", "gwnaeth", "gwnâi", "dylent",
+];
+/// Words after a verb that are not its object: prepositions, conjunctions, particles.
+const CY_NOT_OBJECT: &[&str] = &[
+    "â", "ag", "a", "ac", "ar", "i", "gan", "gyda", "efo", "yn", "am", "o", "at", "wrth", "dros", "drwy", "trwy", "heb", "hyd", "mewn", "ynghylch", "ynglŷn",
+    "ers", "mai", "nad", "na", "nag", "y", "yr", "'r", "’r", "fod", "hefyd", "eto", "ddoe", "heddiw", "yna", "wedyn", "felly", "gyntaf", "ymlaen",
+    "ei", "eu", "fy", "dy", "ein", "eich", "pan", "os", "er", "fel", "cyn", "ôl", "ddydd", "ddoe", "nos", "bore",
+];
+
 /// Forms of "be" and "get" before a verb that make it passive.
 const PASSIVE_BEFORE: &[&str] = &["was", "were", "is", "are", "be", "been", "being", "get", "gets", "got", "getting", "am"];
 
@@ -173,6 +188,45 @@ pub fn fit(doc: &Document, si: usize, start: usize, end: usize, replacement: &st
             || (term.lang == Lang::Cy && ["â", "ag", "gyda", "efo"].contains(&last.as_str()) && ["â", "ag", "gyda", "efo", "â’r", "â'r"].iter().any(|p| next_word.eq_ignore_ascii_case(p)));
         if same && rep.split_whitespace().count() > 1 {
             rep = rep[..rep.rfind(' ').unwrap_or(rep.len())].trim_end().to_string();
+        }
+    }
+    // A replacement that brings its own "the"/"y" ("SU" → "the person") after a
+    // determiner already there ("the SU", "our SU", "yr SU", "Mae'r SU") leaves it off.
+    if let Some((ps, pe)) = prev {
+        let before = text[ps..pe].to_lowercase();
+        let own = match term.lang {
+            Lang::En => "the ",
+            Lang::Cy => "y ",
+        };
+        let determiner = match term.lang {
+            Lang::En => EN_DETERMINERS.contains(&before.as_str()),
+            Lang::Cy => CY_DETERMINERS.contains(&before.as_str()) || before.ends_with("'r") || before.ends_with("’r"),
+        };
+        if determiner && rep.len() > own.len() && rep[..own.len()].eq_ignore_ascii_case(own) {
+            rep = rep[own.len()..].to_string();
+        }
+    }
+    // The verb's object after a Welsh personal form: soft-mutated, and "yr"/"y"
+    // (the article, not the particle before a verb) joined to the pronoun as "'r".
+    if term.object_soft {
+        if let Some((ns, ne)) = words_from(doc, si, e).next().filter(|w| !broken_between(text, e, w.0)) {
+            let word = &text[ns..ne];
+            let lower = word.to_lowercase();
+            let after = words_from(doc, si, ne).next().map(|w| text[w.0..w.1].to_lowercase()).unwrap_or_default();
+            if (lower == "y" || lower == "yr") && !CY_VERBS_AFTER_PARTICLE.contains(&after.as_str()) {
+                rep.push_str("'r");
+                e = ne;
+            } else if !CY_NOT_OBJECT.contains(&lower.as_str())
+                && !word.starts_with(char::is_uppercase)
+                && !word.starts_with(|c: char| c.is_ascii_digit())
+                && text[e..ns].trim().is_empty()
+            {
+                let mutated = welsh::mutate(word, welsh::Mutation::Soft);
+                if mutated != word {
+                    rep = format!("{rep} {mutated}");
+                    e = ne;
+                }
+            }
         }
     }
     // The article before the term.
@@ -248,7 +302,10 @@ pub fn fit(doc: &Document, si: usize, start: usize, end: usize, replacement: &st
                 "ei" | "’i" | "'i" => Some(shown_mutation(&text[start..end], term).or_else(|| possessive_ei(&text[start..end]))?),
                 _ => None,
             };
-            if let Some(m) = possessive.flatten().or_else(|| welsh::mutation_after(before)) {
+            // Otherwise a mutation the written term shows is the one its place
+            // demands ("a gytunwyd": the relative "a", soft, not the aspirate of "and").
+            let shown = shown_mutation(&text[start..end], term).flatten();
+            if let Some(m) = possessive.flatten().or(shown).or_else(|| welsh::mutation_after(before)) {
                 let first_end = rep.find(' ').unwrap_or(rep.len());
                 rep = format!("{}{}", welsh::mutate(&rep[..first_end], m), &rep[first_end..]);
             }

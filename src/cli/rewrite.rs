@@ -119,7 +119,7 @@ fn measure(opts: &Options) -> Result<(), String> {
                 tried += 1;
                 let ok = r.accepted().next().is_some();
                 accepted += usize::from(ok);
-                if opts.all && shown < 40 {
+                if opts.all && shown < 200 {
                     shown += 1;
                     say!("{} {}", if ok { "ACCEPTED" } else { "none    " }, r.original);
                     for c in &r.candidates {

@@ -106,6 +106,11 @@ struct TermSpec {
     /// `"drop"`: the replacement takes no "a"/"an" ("a package of care" → "care and
     /// support"); otherwise an "a"/"an" before the term is made to fit the replacement.
     article: Option<Spanned<String>>,
+    /// Welsh, `"soft"`: the replacement is a verb with its subject ("trafodais i")
+    /// and the word after the term is its object, which takes the soft mutation
+    /// ("gwelwyd bod …" → "gwelais i fod …"; "yr" after the pronoun is "'r").
+    #[serde(default)]
+    object: Option<Spanned<String>>,
     /// Sentences and what the first replacement makes of them, checked by the tests.
     #[serde(default)]
     examples: Vec<[String; 2]>,
@@ -133,6 +138,8 @@ pub struct Term {
     pub passive: Vec<String>,
     /// The replacement takes no article: "a"/"an" before the term goes.
     pub drop_article: bool,
+    /// The word after the term is the replacement verb's object (soft mutation).
+    pub object_soft: bool,
     /// (sentence, the sentence with the first replacement applied).
     pub examples: Vec<[String; 2]>,
 }
@@ -282,6 +289,11 @@ impl RuleBook {
                 Some(a) if a.get_ref() == "drop" => true,
                 Some(a) => return Err(err(at(a.span()), format!("term \"{id}\": article must be \"drop\""))),
             };
+            let object_soft = match &term.object {
+                None => false,
+                Some(o) if o.get_ref() == "soft" && lang == Lang::Cy => true,
+                Some(o) => return Err(err(at(o.span()), format!("term \"{id}\": object must be \"soft\", in a Welsh word list"))),
+            };
             rules.terms.push(Term {
                 category,
                 lang,
@@ -296,6 +308,7 @@ impl RuleBook {
                 takes: term.takes,
                 passive: term.passive,
                 drop_article,
+                object_soft,
                 examples: term.examples,
             });
         }
