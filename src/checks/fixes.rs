@@ -53,7 +53,7 @@ fn upper_first(s: &str) -> String {
 }
 
 /// "a" or "an" before `word`, by its first letter (with the common exceptions).
-fn article_for(word: &str) -> &'static str {
+pub(crate) fn article_for(word: &str) -> &'static str {
     let w = word.to_lowercase();
     let vowel = w.starts_with(['a', 'e', 'i', 'o', 'u']);
     let sounds_like_you = ["uni", "use", "usu", "eu", "one", "once"].iter().any(|p| w.starts_with(p));
@@ -331,6 +331,38 @@ pub fn fit(doc: &Document, si: usize, start: usize, end: usize, replacement: &st
         rep = upper_first(&rep);
     }
     Some(Fix { start: s, end: e, text: rep })
+}
+
+/// Does sentence `si` with `fix` applied read at least as well as it did
+/// (`fluency::new_breakages`)?
+pub fn reads_as_well(doc: &Document, si: usize, fix: &Fix, lang: Lang) -> bool {
+    let s = &doc.sentences[si];
+    let text = doc.text;
+    // A window of a few words either side (the whole sentence when it is short), so
+    // that a long sentence with many fixes still costs linear time; the capital is
+    // judged only where the window starts the sentence.
+    let (mut start, mut end) = (s.start.min(fix.start), s.end.max(fix.end));
+    if fix.start - start > FLUENCY_WINDOW {
+        let from = floor_char(text, fix.start - FLUENCY_WINDOW);
+        start = text[from..fix.start].find(' ').map_or(fix.start, |i| from + i + 1);
+    }
+    if end - fix.end > FLUENCY_WINDOW {
+        let to = floor_char(text, fix.end + FLUENCY_WINDOW);
+        end = text[fix.end..to].rfind(' ').map_or(fix.end, |i| fix.end + i);
+    }
+    let original = &text[start..end];
+    let fixed = format!("{}{}{}", &doc.text[start..fix.start], fix.text, &doc.text[fix.end..end]);
+    super::fluency::new_breakages(original, &fixed, lang).is_empty()
+}
+
+/// Bytes of context either side of a fix that the fluency gate reads.
+const FLUENCY_WINDOW: usize = 80;
+
+fn floor_char(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// Most words in a sentence that a template is offered for: a longer one is better

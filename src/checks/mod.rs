@@ -7,6 +7,7 @@
 
 pub mod facts;
 pub mod fixes;
+pub mod fluency;
 mod opinion_as_fact;
 mod output_as_outcome;
 mod own_words;

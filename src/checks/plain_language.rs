@@ -53,6 +53,10 @@ impl Check for PlainLanguage {
                     .iter()
                     .filter_map(|r| {
                         let fix = super::fixes::fit(cx.doc, si, start, end, r, term)?;
+                        // The fluency gate: no fix that breaks what the sentence got right.
+                        if !super::fixes::reads_as_well(cx.doc, si, &fix, lang) {
+                            return None;
+                        }
                         let description = cx.render(cat, lang, "replace", &[("replacement", &fix.text)]);
                         Some(Suggestion { replacement: Some(fix.text), description, around: (start - fix.start, fix.end - end) })
                     })

@@ -142,7 +142,7 @@ enum Command {
     /// Suggest plainer versions of one sentence, each checked: fewer findings, every
     /// name, number and quotation kept, nothing added, the meaning kept.
     Rewrite {
-        #[arg(required_unless_present_any = ["pairs", "sample"])]
+        #[arg(required_unless_present_any = ["pairs", "sample", "fluency"])]
         sentence: Option<String>,
         /// Measure instead: the meaning-kept threshold on labelled pairs
         /// (corpus/rewrites/pairs.tsv).
@@ -152,6 +152,10 @@ enum Command {
         /// with plain-language findings in the corpus's test split (this folder).
         #[arg(long, value_name = "CORPUS")]
         sample: Option<PathBuf>,
+        /// Measure instead: how well the generator's likelihood tells fluent fixes
+        /// from broken ones on labelled pairs (corpus/rewrites/fluency.tsv).
+        #[arg(long, value_name = "FILE")]
+        fluency: Option<PathBuf>,
         /// The sentence's language (default: detected).
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
@@ -307,8 +311,8 @@ fn run_command() -> i32 {
         Command::Corpus { dir, rules, misses, models, models_dir, read_test, read_blind } => {
             corpus(&dir, &rules, misses, models, models_dir.as_deref(), read_test, read_blind)
         }
-        Command::Rewrite { sentence, pairs, sample, lang, all, format, models, models_dir } => {
-            rewrite::run(rewrite::Options { sentence: sentence.unwrap_or_default(), pairs, sample, lang, all, format, models, models_dir })
+        Command::Rewrite { sentence, pairs, sample, fluency, lang, all, format, models, models_dir } => {
+            rewrite::run(rewrite::Options { sentence: sentence.unwrap_or_default(), pairs, sample, fluency, lang, all, format, models, models_dir })
         }
         Command::Outcomes { outcome, evaluate, models_dir } => outcomes(outcome, evaluate, models_dir.as_deref()),
         Command::LabelPacket { files, out } => label_packet(&files, &out),

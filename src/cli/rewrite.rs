@@ -14,6 +14,7 @@ pub struct Options {
     pub sentence: String,
     pub pairs: Option<PathBuf>,
     pub sample: Option<PathBuf>,
+    pub fluency: Option<PathBuf>,
     pub lang: Option<LangArg>,
     pub all: bool,
     pub format: Format,
@@ -29,7 +30,7 @@ fn say_unavailable(what: &str, e: &ModelError) {
 }
 
 pub fn run(opts: Options) -> i32 {
-    if opts.pairs.is_some() || opts.sample.is_some() {
+    if opts.pairs.is_some() || opts.sample.is_some() || opts.fluency.is_some() {
         return super::exit_code(measure(&opts));
     }
     let sentence = opts.sentence.trim();
@@ -103,6 +104,48 @@ fn measure(opts: &Options) -> Result<(), String> {
                 }
             }
         }
+    }
+    if let Some(file) = &opts.fluency {
+        let tsv = crate::input::read_text(file, 64 * crate::input::MB)?;
+        let (mut passed, mut caught, mut nf, mut nb) = (0, 0, 0, 0);
+        for line in tsv.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).skip(1) {
+            let cols: Vec<&str> = line.split('\t').collect();
+            let [lang, label, original, candidate] = cols[..] else { return Err(format!("{}: a line without four columns", file.display())) };
+            let lang = Lang::parse(lang).unwrap_or(Lang::En);
+            let refused = !crate::checks::fluency::new_breakages(original, candidate, lang).is_empty();
+            if label == "fluent" {
+                nf += 1;
+                passed += usize::from(!refused);
+            } else {
+                nb += 1;
+                caught += usize::from(refused);
+            }
+        }
+        say!("the rules' gate: fluent passed {passed}/{nf}, broken refused {caught}/{nb}");
+        let generator = match Generator::load(&dir) {
+            Ok(g) => g,
+            Err(e) => {
+                say_unavailable("generator", &e);
+                return Ok(());
+            }
+        };
+        let diffs = rewrite::fluency_differences(&generator, &tsv)?;
+        for (label, fluent) in [("fluent", true), ("broken", false)] {
+            let mut v: Vec<f32> = diffs.iter().filter(|d| d.0 == fluent).map(|d| d.1).collect();
+            v.sort_by(f32::total_cmp);
+            if let (Some(lo), Some(hi)) = (v.first(), v.last()) {
+                say!("{label:<6} n={:<3} candidate less original, mean log-prob a token: min {lo:.2} median {:.2} max {hi:.2}", v.len(), v[v.len() / 2]);
+            }
+        }
+        for m in [0.0f32, 0.25, 0.5, 0.75, 1.0, 1.5] {
+            let passed = diffs.iter().filter(|d| d.0 && d.1 >= -m).count();
+            let caught = diffs.iter().filter(|d| !d.0 && d.1 < -m).count();
+            let (nf, nb) = (diffs.iter().filter(|d| d.0).count(), diffs.iter().filter(|d| !d.0).count());
+            let both_passed = diffs.iter().filter(|d| d.0 && d.1 >= -m && !d.2).count();
+            let both_caught = diffs.iter().filter(|d| !d.0 && (d.1 < -m || d.2)).count();
+            say!("margin {m:.2}: fluent passed {passed}/{nf}, broken refused {caught}/{nb}; with the rules' gate: {both_passed}/{nf} and {both_caught}/{nb}");
+        }
+        say!("in use: {:.2}", rewrite::FLUENCY_MARGIN);
     }
     if let Some(corpus_dir) = &opts.sample {
         let generator = Generator::load(&dir).map_err(|e| say_unavailable("generator", &e)).ok();

@@ -97,15 +97,57 @@ pub fn hover_markdown(book: &RuleBook, findings: &[&Finding], forced: Option<Lan
     parts.join("\n\n---\n\n")
 }
 
+/// Where a template leaves the writer a gap.
+pub const TEMPLATE_GAP: &str = "…";
+/// The client's command that inserts a snippet (the VS Code extension's).
+pub const CLIENT_INSERT_SNIPPET: &str = "cofnod.insertSnippet";
+
+/// A template as snippet text: each gap a tab stop with "…" selected, and the
+/// snippet syntax's own characters (`$`, `}`, `\`) escaped.
+pub fn snippet(template: &str) -> String {
+    let mut out = String::new();
+    let mut stop = 0;
+    for c in template.chars() {
+        match c {
+            '$' | '}' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '…' => {
+                stop += 1;
+                out.push_str(&format!("${{{stop}:…}}"));
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// Code actions for one finding: its plain-language replacements, "Ignore this
 /// finding" and "Turn off this rule for this workspace".
-pub fn code_actions(uri: &Uri, text: &str, index: &LineIndex, f: &Finding, enc: PositionEncoding, forced: Option<Lang>) -> Vec<CodeAction> {
+///
+/// A template ("… because …") is a snippet where the client runs
+/// `cofnod.insertSnippet` (`snippets`: the VS Code extension says so at start): the
+/// cursor lands in the gap, "…" selected. Other clients get the text with "…" in it.
+pub fn code_actions(uri: &Uri, text: &str, index: &LineIndex, f: &Finding, enc: PositionEncoding, forced: Option<Lang>, snippets: bool) -> Vec<CodeAction> {
     let diag = diagnostic(text, index, f, enc);
     let lang = message_lang(f, forced);
     let mut actions = Vec::new();
     for (i, s) in f.suggestions.iter().enumerate() {
         let Some(replacement) = &s.replacement else { continue };
         let (start, end) = f.edit_range(s);
+        if snippets && replacement.contains(TEMPLATE_GAP) {
+            let args = json!({ "uri": uri.as_str(), "range": range(index, start, end, enc), "snippet": snippet(replacement) });
+            actions.push(CodeAction {
+                title: s.description.clone(),
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![diag.clone()]),
+                command: Some(Command { title: s.description.clone(), command: CLIENT_INSERT_SNIPPET.to_string(), arguments: Some(vec![args]) }),
+                is_preferred: Some(i == 0),
+                ..CodeAction::default()
+            });
+            continue;
+        }
         let edit = TextEdit { range: range(index, start, end, enc), new_text: replacement.clone() };
         actions.push(CodeAction {
             title: s.description.clone(),
@@ -163,7 +205,7 @@ mod tests {
         let findings = engine.analyse(text).findings;
         let f = findings.iter().find(|f| f.rule == "plain-language/commence").unwrap();
         let uri = Uri::from_str("file:///notes/a.md").unwrap();
-        let actions = code_actions(&uri, text, &LineIndex::new(text), f, PositionEncoding::Utf16, None);
+        let actions = code_actions(&uri, text, &LineIndex::new(text), f, PositionEncoding::Utf16, None, false);
         let fix = &actions[0];
         assert_eq!(fix.is_preferred, Some(true));
         let edits = &fix.edit.as_ref().unwrap().changes.as_ref().unwrap()[&uri];
@@ -172,6 +214,28 @@ mod tests {
         let titles: Vec<&str> = actions.iter().map(|a| a.title.as_str()).collect();
         assert!(titles.ends_with(&["Ignore this finding", "Turn off plain-language/commence for this workspace"]), "{titles:?}");
         assert_eq!(actions[actions.len() - 2].command.as_ref().unwrap().command, CMD_IGNORE);
+    }
+
+    #[test]
+    fn templates_are_snippets_for_a_client_that_takes_them() {
+        let text = "Case closed.";
+        let engine = Engine::new();
+        let findings = engine.analyse(text).findings;
+        let f = findings.iter().find(|f| f.suggestions.iter().any(|s| s.replacement.as_deref().is_some_and(|r| r.contains('…')))).expect("a template");
+        let uri = Uri::from_str("file:///notes/a.md").unwrap();
+        let index = LineIndex::new(text);
+        // VS Code: a command that puts the cursor in the gap.
+        let actions = code_actions(&uri, text, &index, f, PositionEncoding::Utf16, None, true);
+        let cmd = actions[0].command.as_ref().expect("a snippet command");
+        assert_eq!(cmd.command, CLIENT_INSERT_SNIPPET);
+        let args = &cmd.arguments.as_ref().unwrap()[0];
+        assert_eq!(args["snippet"], "Case closed because ${1:…}");
+        assert_eq!(args["range"]["start"]["character"], 0);
+        assert!(actions[0].edit.is_none());
+        // Another editor: the text, gap and all.
+        let actions = code_actions(&uri, text, &index, f, PositionEncoding::Utf16, None, false);
+        assert_eq!(actions[0].edit.as_ref().unwrap().changes.as_ref().unwrap()[&uri][0].new_text, "Case closed because …");
+        assert_eq!(snippet("Cost $5 {x} because …"), "Cost \\$5 {x\\} because ${1:…}");
     }
 
     #[test]

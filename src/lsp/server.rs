@@ -82,6 +82,8 @@ struct State {
     reported: HashSet<String>,
     supports_configuration: bool,
     trace_verbose: bool,
+    /// The client inserts templates as snippets (`clientSnippets` at start).
+    snippets: bool,
     models: ModelSlot,
     /// The rewrite generator, loaded on the first "Suggest a plainer version".
     generator: Option<Option<Arc<Generator>>>,
@@ -161,6 +163,7 @@ pub async fn serve() -> bool {
                 reported: HashSet::new(),
                 supports_configuration: false,
                 trace_verbose: false,
+                snippets: false,
                 models: ModelSlot::Unloaded,
                 generator: None,
             }),
@@ -741,6 +744,7 @@ impl LanguageServer for Backend {
             state.trace_verbose = params.trace == Some(TraceValue::Verbose);
         }
         if let Some(options) = &params.initialization_options {
+            self.state().snippets = options.get("clientSnippets").and_then(Value::as_bool).unwrap_or(false);
             self.apply_settings(options).await;
         }
         Ok(InitializeResult {
@@ -911,9 +915,10 @@ impl LanguageServer for Backend {
         let offset = |p: Position| index.offset_of(LspPosition { line: p.line, character: p.character }, enc);
         let (Some(from), Some(to)) = (offset(params.range.start), offset(params.range.end)) else { return Ok(None) };
         let in_range: Vec<&Finding> = outcome.findings.iter().filter(|f| f.start <= to && from <= f.end).collect();
+        let snippets = self.state().snippets;
         let mut actions = Vec::new();
         for f in &in_range {
-            let for_finding = convert::code_actions(&uri, &outcome.text, &index, f, enc, forced);
+            let for_finding = convert::code_actions(&uri, &outcome.text, &index, f, enc, forced, snippets);
             actions.extend(for_finding.into_iter().map(CodeActionOrCommand::CodeAction));
         }
         // The sentences those findings are in, each once (the document built once).

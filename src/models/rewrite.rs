@@ -34,6 +34,11 @@ use super::Models;
 /// (its similarities crowd into 0.85–0.99), which is why the word checks come first.
 pub const MEANING_KEPT: f32 = 0.94;
 
+/// How much lower (in mean log-probability a token) a candidate may score than the
+/// original under the generator before it counts as reading worse. Chosen on
+/// corpus/rewrites/fluency.tsv (`cofnod rewrite --fluency`, docs/QUALITY.md).
+pub const FLUENCY_MARGIN: f32 = 0.5;
+
 /// The source name of the candidate made of the word lists' replacements.
 const WORD_LISTS: &str = "word lists";
 
@@ -172,7 +177,28 @@ pub fn rewrite_in(
             };
             Candidate { text, source, findings, similarity, problems }
         })
-        .collect();
+        .collect::<Vec<Candidate>>();
+    let mut candidates = candidates;
+    // The fluency gate: nothing that reads worse than the original.
+    for c in &mut candidates {
+        let broken = crate::checks::fluency::new_breakages(sentence, &c.text, lang);
+        if !broken.is_empty() {
+            c.problems.push(format!("reads worse: {}", broken.join("; ")));
+        }
+    }
+    if let (Lang::En, Some(g)) = (lang, generator) {
+        if candidates.iter().any(Candidate::accepted) && !cancelled() {
+            if let Ok(base) = g.mean_log_prob(sentence) {
+                for c in candidates.iter_mut().filter(|c| c.accepted()) {
+                    if let Ok(score) = g.mean_log_prob(&c.text) {
+                        if score < base - FLUENCY_MARGIN {
+                            c.problems.push(format!("reads worse to the language model ({score:.2} a token, the original {base:.2})"));
+                        }
+                    }
+                }
+            }
+        }
+    }
     Rewrites { original: sentence.to_string(), lang, findings: original.len(), candidates }
 }
 
@@ -336,6 +362,21 @@ fn problems(
         problems.push(format!("too long: {n_cand} words for {n_orig}"));
     }
     problems
+}
+
+/// For each labelled pair of corpus/rewrites/fluency.tsv: (fluent?, the candidate's
+/// mean log-probability a token less the original's, refused by the rules' gate?).
+pub fn fluency_differences(generator: &Generator, tsv: &str) -> Result<Vec<(bool, f32, bool)>, String> {
+    let mut out = Vec::new();
+    for line in tsv.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [_lang, label, original, candidate] = cols[..] else { return Err(format!("bad line: {line}")) };
+        let (o, c) = (generator.mean_log_prob(original)?, generator.mean_log_prob(candidate)?);
+        let lang = Lang::parse(_lang).unwrap_or(Lang::En);
+        let rules_refuse = !crate::checks::fluency::new_breakages(original, candidate, lang).is_empty();
+        out.push((label == "fluent", c - o, rules_refuse));
+    }
+    Ok(out)
 }
 
 /// Encoder cosine for each labelled pair of corpus/rewrites/pairs.tsv:

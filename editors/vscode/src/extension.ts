@@ -117,6 +117,7 @@ class CofnodExtension {
             vscode.commands.registerCommand(logic.CLIENT_COMMANDS.explain, (id?: unknown) => this.explain(id)),
             vscode.commands.registerCommand(logic.CLIENT_COMMANDS.restartServer, () => this.restart()),
             vscode.commands.registerCommand(logic.CLIENT_COMMANDS.showOutput, () => this.output.show(true)),
+            vscode.commands.registerCommand(logic.INTERNAL_COMMANDS.insertSnippet, (args?: unknown) => this.insertSnippet(args)),
             vscode.window.onDidChangeActiveTextEditor(() => this.updateStatusBar()),
             vscode.workspace.onDidOpenTextDocument(() => this.updateStatusBar()),
             vscode.workspace.onDidCloseTextDocument((doc) => {
@@ -190,7 +191,9 @@ class CofnodExtension {
             outputChannel: this.output,
             revealOutputChannelOn: RevealOutputChannelOn.Never,
             // Evaluated at each start, so a restart after a crash sends the current settings.
-            initializationOptions: () => this.serverSettings(),
+            // `clientSnippets`: templates ("… because …") come as snippet code actions
+            // that put the cursor in the gap (the client's cofnod.insertSnippet).
+            initializationOptions: () => ({ ...this.serverSettings(), clientSnippets: true }),
             synchronize: { configurationSection: 'cofnod' },
             middleware: {
                 workspace: {
@@ -464,6 +467,21 @@ class CofnodExtension {
 
     // -----------------------------------------------------------------------------------
     // Commands
+
+    /** A template from a code action, as a snippet: the writer's cursor lands in its gap. */
+    private async insertSnippet(args: unknown): Promise<void> {
+        const parsed = logic.parseSnippetArgs(args);
+        if (!parsed) {
+            return;
+        }
+        const uri = vscode.Uri.parse(parsed.uri);
+        const editor =
+            vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString()) ??
+            (await vscode.window.showTextDocument(uri));
+        const r = parsed.range;
+        const range = new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+        await editor.insertSnippet(new vscode.SnippetString(parsed.snippet), range);
+    }
 
     private async checkWorkspace(): Promise<void> {
         const folders = vscode.workspace.workspaceFolders ?? [];

@@ -624,6 +624,30 @@ export const CLIENT_COMMANDS = {
     showOutput: 'cofnod.showOutput',
 } as const;
 
+/** Commands the server's code actions call on the client; not shown in the palette. */
+export const INTERNAL_COMMANDS = {
+    insertSnippet: 'cofnod.insertSnippet',
+} as const;
+
+export interface SnippetArgs {
+    uri: string;
+    range: { start: { line: number; character: number }; end: { line: number; character: number } };
+    snippet: string;
+}
+
+/** The arguments of cofnod.insertSnippet, checked; undefined if they are not its shape. */
+export function parseSnippetArgs(args: unknown): SnippetArgs | undefined {
+    const a = args as Partial<SnippetArgs> | undefined;
+    const pos = (p: unknown): boolean => {
+        const q = p as { line?: unknown; character?: unknown } | undefined;
+        return typeof q?.line === 'number' && typeof q?.character === 'number';
+    };
+    if (!a || typeof a.uri !== 'string' || typeof a.snippet !== 'string' || !a.range || !pos(a.range.start) || !pos(a.range.end)) {
+        return undefined;
+    }
+    return { uri: a.uri, range: a.range, snippet: a.snippet };
+}
+
 /** The language to ask an explanation in: the setting if fixed, else the finding's, else the note's. */
 export function explainLanguage(
     setting: unknown,

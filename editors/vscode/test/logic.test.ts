@@ -358,3 +358,17 @@ describe('firstErrorLine', () => {
         assert.equal(logic.firstErrorLine('x'.repeat(400))?.length, 300);
     });
 });
+
+describe('parseSnippetArgs', () => {
+  it('checks the snippet arguments of a code action before use', () => {
+    const good = {
+        uri: 'file:///notes/a.md',
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 11 } },
+        snippet: 'Case closed because ${1:…}',
+    };
+    assert.deepEqual(logic.parseSnippetArgs(good), good);
+    assert.equal(logic.parseSnippetArgs({ ...good, snippet: 3 }), undefined);
+    assert.equal(logic.parseSnippetArgs({ ...good, range: { start: { line: 0 } } }), undefined);
+    assert.equal(logic.parseSnippetArgs(undefined), undefined);
+});
+});

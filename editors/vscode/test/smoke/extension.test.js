@@ -135,13 +135,14 @@ describe('the bundled extension', { skip }, () => {
         await waitFor('workspace/configuration', () => serverLog().some((m) => m.configurationAnswer));
         const log = serverLog();
         const init = log.find((m) => m.method === 'initialize').params;
-        assert.deepEqual(init.initializationOptions, expected);
+        // At start the client also says it inserts templates as snippets.
+        assert.deepEqual(init.initializationOptions, { ...expected, clientSnippets: true });
         assert.equal(init.trace, 'off');
         assert.deepEqual(log.find((m) => m.configurationAnswer).configurationAnswer, [expected]);
         assert.equal(log.find((m) => m.method === 'textDocument/didOpen').params.textDocument.languageId, 'markdown');
 
         // vscode-languageclient registers the server's commands; ours are distinct.
-        for (const id of ['cofnod.server.checkWorkspace', 'cofnod.server.explain', 'cofnod.checkWorkspace', 'cofnod.explain', 'cofnod.restartServer', 'cofnod.showOutput']) {
+        for (const id of ['cofnod.server.checkWorkspace', 'cofnod.server.explain', 'cofnod.checkWorkspace', 'cofnod.explain', 'cofnod.restartServer', 'cofnod.showOutput', 'cofnod.insertSnippet']) {
             assert.ok(state.commands.has(id), id);
         }
         assert.deepEqual(state.messages, []);
