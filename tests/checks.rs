@@ -93,8 +93,8 @@ fn plain_language_flags_jargon_with_replacements_in_matching_case() {
     // advice stays for when no replacement fits.
     assert_eq!(replacements, vec![Some("Gave Mrs Ali details of"), Some("Told Mrs Ali about"), None]);
     assert_eq!(findings[0].edit_range(&findings[0].suggestions[0]), (0, "Signposted Mrs Ali to".len()));
-    assert_eq!(findings[1].suggestions[0].replacement.as_deref(), Some("arrange"));
-    assert_eq!(findings[1].suggestions[0].description, "Replace with “arrange”");
+    assert_eq!(findings[1].suggestions[0].replacement.as_deref(), Some("help with"));
+    assert_eq!(findings[1].suggestions[0].description, "Replace with “help with”");
     assert!(findings.iter().all(|f| f.severity == Severity::Info && f.lang == Lang::En));
 }
 
@@ -121,12 +121,14 @@ fn plain_language_welsh_undoes_mutation_and_flags_impersonal_verbs() {
         ])
     );
     let findings = analyse(text);
-    assert_eq!(findings[0].suggestions[0].replacement.as_deref(), Some("trefnu"));
-    assert_eq!(findings[0].suggestions[0].description, "Rhoi “trefnu” yn ei le");
+    // "hwyluso" stands for too many things to swap: advice, in Welsh.
+    assert!(findings[0].suggestions.iter().all(|s| s.replacement.is_none()));
+    assert!(findings[0].suggestions[0].description.starts_with("Dywedwch beth wnaethoch chi"));
+    assert_eq!(findings[2].suggestions[0].replacement.as_deref(), Some("gofal a chymorth"));
+    assert_eq!(findings[2].suggestions[0].description, "Rhoi “gofal a chymorth” yn ei le");
     assert!(findings[1].message.starts_with("Berf amhersonol yw “Trafodwyd”"));
-    // An impersonal past verb gets a personal form; the object after it ("ei") is
-    // not a word that mutates.
-    assert_eq!(findings[1].suggestions[0].replacement.as_deref(), Some("Trafodon ni"));
+    // An impersonal verb gets advice: who did it is not in the sentence.
+    assert!(findings[1].suggestions.iter().all(|s| s.replacement.is_none()));
     assert!(findings.iter().all(|f| f.lang == Lang::Cy));
 }
 

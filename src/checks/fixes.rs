@@ -129,14 +129,22 @@ const PASSIVE_BEFORE: &[&str] = &["was", "were", "is", "are", "be", "been", "bei
 /// The replacements to offer for a term at `start`: its passive ones after a form of
 /// "be" or "get", where it has them.
 pub fn replacements<'t>(doc: &Document, si: usize, start: usize, term: &'t Term) -> &'t [String] {
-    if term.passive.is_empty() {
+    if term.passive.is_empty() && term.determined.is_empty() {
         return &term.suggest;
     }
     let before = word_before(doc, si, start).filter(|w| !broken_between(doc.text, w.1, start));
-    match before {
-        Some((a, b)) if PASSIVE_BEFORE.iter().any(|p| doc.text[a..b].eq_ignore_ascii_case(p)) => &term.passive,
-        _ => &term.suggest,
+    let word = before.map(|(a, b)| doc.text[a..b].to_lowercase()).unwrap_or_default();
+    if !term.passive.is_empty() && PASSIVE_BEFORE.contains(&word.as_str()) {
+        return &term.passive;
     }
+    let determiner = match term.lang {
+        Lang::En => EN_DETERMINERS.contains(&word.as_str()),
+        Lang::Cy => CY_DETERMINERS.contains(&word.as_str()) || word.ends_with("'r") || word.ends_with("’r"),
+    };
+    if !term.determined.is_empty() && determiner {
+        return &term.determined;
+    }
+    &term.suggest
 }
 
 /// The fix that puts `replacement` for the term at `start..end` of sentence `si`, or
@@ -258,6 +266,15 @@ pub fn fit(doc: &Document, si: usize, start: usize, end: usize, replacement: &st
             } else {
                 rep.push_str(if welsh::starts_with_vowel(next_word) || next_word.to_lowercase().starts_with('h') { " yr" } else { " y" });
             }
+        } else if let Some(clitic) = ["'i", "’i", "'u", "’u"].iter().find(|c| tail.starts_with(*c)) {
+            // So with "â'i" ("mewn perthynas â'i hawliad"): "'i" joins a vowel only;
+            // after a consonant it is "ei" ("am ei hawliad", not "am'i").
+            e += clitic.len();
+            if rep.ends_with(|c: char| "aeiouwyâêîôûŵŷ".contains(c)) {
+                rep.push_str(clitic);
+            } else {
+                rep.push_str(if clitic.ends_with('i') { " ei" } else { " eu" });
+            }
         }
         // The word after the match was mutated for the match's last word ("mewn
         // perthynas â chostau"); under the replacement's last word it may need another
@@ -289,7 +306,7 @@ pub fn fit(doc: &Document, si: usize, start: usize, end: usize, replacement: &st
             // The article before the replacement: "yr" before a vowel, "y" before a consonant.
             let article = &text[ps..pe];
             if article == "y" || article == "yr" {
-                let fitted = if welsh::starts_with_vowel(&rep) { "yr" } else { "y" };
+                let fitted = if welsh::starts_with_vowel(&rep) || rep.to_lowercase().starts_with('h') { "yr" } else { "y" };
                 if article != fitted {
                     rep = format!("{fitted} {rep}");
                     s = ps;
@@ -304,7 +321,11 @@ pub fn fit(doc: &Document, si: usize, start: usize, end: usize, replacement: &st
             };
             // Otherwise a mutation the written term shows is the one its place
             // demands ("a gytunwyd": the relative "a", soft, not the aspirate of "and").
-            let shown = shown_mutation(&text[start..end], term).flatten();
+            // Not after the article: there the mutation shows the term's gender ("y
+            // ddarpariaeth", feminine), which the replacement need not share ("y
+            // gwasanaeth").
+            let after_article = ["y", "yr"].contains(&before.to_lowercase().as_str()) || before.ends_with("'r") || before.ends_with("’r");
+            let shown = shown_mutation(&text[start..end], term).flatten().filter(|_| !after_article);
             if let Some(m) = possessive.flatten().or(shown).or_else(|| welsh::mutation_after(before)) {
                 let first_end = rep.find(' ').unwrap_or(rep.len());
                 rep = format!("{}{}", welsh::mutate(&rep[..first_end], m), &rep[first_end..]);
@@ -325,6 +346,17 @@ pub fn fit(doc: &Document, si: usize, start: usize, end: usize, replacement: &st
             if rep.ends_with(" â") && welsh::starts_with_vowel(&text[ns..ne]) {
                 rep.push('g');
             }
+        }
+    }
+    // A replacement of several words that the sentence already says ("NFA" where "no
+    // further action" is written out beside it) would say it twice.
+    if rep.split_whitespace().count() > 1 {
+        // Within a window around the term, so a long sentence costs linear time.
+        let sentence = &doc.sentences[si];
+        let from = floor_char(text, s.saturating_sub(DUPLICATE_WINDOW).max(sentence.start));
+        let to = floor_char(text, (e + DUPLICATE_WINDOW).min(sentence.end.max(e)));
+        if text[from..to].to_lowercase().contains(&rep.to_lowercase()) {
+            return None;
         }
     }
     if starts_line(doc, si, s) {
@@ -354,6 +386,9 @@ pub fn reads_as_well(doc: &Document, si: usize, fix: &Fix, lang: Lang) -> bool {
     let fixed = format!("{}{}{}", &doc.text[start..fix.start], fix.text, &doc.text[fix.end..end]);
     super::fluency::new_breakages(original, &fixed, lang).is_empty()
 }
+
+/// Bytes either side of a term searched for its replacement already written out.
+const DUPLICATE_WINDOW: usize = 200;
 
 /// Bytes of context either side of a fix that the fluency gate reads.
 const FLUENCY_WINDOW: usize = 80;

@@ -18,7 +18,7 @@ use crate::welsh;
 /// Word pairs a fix has produced and that are never right in a record.
 const EN_NEVER: &[&str] = &[
     "of to", "to of", "with to", "for to", "at to", "about to the", "about to a", "about to an", "details of to", "with with", "to to", "of of",
-    "about about", "the a", "a the", "an the", "the an", "a a", "an an", "the the", "a an", "an a",
+    "about about", "the a", "a the", "an the", "the an", "a a", "an an", "the the", "a an", "an a", "up it", "up them",
 ];
 /// Forms of "be" that never come straight before these.
 const EN_BE: &[&str] = &["is", "are", "was", "were", "be", "been", "being"];

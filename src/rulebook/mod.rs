@@ -103,6 +103,10 @@ struct TermSpec {
     /// the group"), used instead of `suggest` after a form of "be" or "get".
     #[serde(default)]
     passive: Vec<String>,
+    /// Replacements used right after a determiner ("the OT" → "the occupational
+    /// therapist"; "OT assessment" → "occupational therapy assessment").
+    #[serde(default)]
+    determined: Vec<String>,
     /// `"drop"`: the replacement takes no "a"/"an" ("a package of care" → "care and
     /// support"); otherwise an "a"/"an" before the term is made to fit the replacement.
     article: Option<Spanned<String>>,
@@ -136,6 +140,8 @@ pub struct Term {
     pub takes: Option<String>,
     /// Replacements after a form of "be" or "get".
     pub passive: Vec<String>,
+    /// Replacements after a determiner ("the", "an", "our", "his" …).
+    pub determined: Vec<String>,
     /// The replacement takes no article: "a"/"an" before the term goes.
     pub drop_article: bool,
     /// The word after the term is the replacement verb's object (soft mutation).
@@ -307,6 +313,7 @@ impl RuleBook {
                 file: file.to_string(),
                 takes: term.takes,
                 passive: term.passive,
+                determined: term.determined,
                 drop_article,
                 object_soft,
                 examples: term.examples,
