@@ -5,8 +5,9 @@ use std::fmt;
 
 use crate::language::Lang;
 
-/// The six recording checks. Their ids are a public interface (JSON, LSP codes,
-/// configuration) and must never change.
+/// The recording checks. Their ids are a public interface (JSON, LSP codes,
+/// configuration) and must never change. The first six are the established checks
+/// (`JUDGED`: the on-device judge scores them); the rest were added by issue 16.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
@@ -16,10 +17,33 @@ pub enum Category {
     OutputAsOutcome,
     OwnWords,
     Rationale,
+    OutcomeScore,
+    Risk,
+    Strengths,
+    Voice,
+    Analysis,
+    LateEntry,
 }
 
 impl Category {
-    pub const ALL: [Category; 6] = [
+    pub const ALL: [Category; 12] = [
+        Category::PlainLanguage,
+        Category::OpinionAsFact,
+        Category::Vague,
+        Category::OutputAsOutcome,
+        Category::OwnWords,
+        Category::Rationale,
+        Category::OutcomeScore,
+        Category::Risk,
+        Category::Strengths,
+        Category::Voice,
+        Category::Analysis,
+        Category::LateEntry,
+    ];
+
+    /// The six established checks: the ones the judge scores, the labelled records
+    /// of `corpus/records` are labelled for, and reports always show.
+    pub const JUDGED: [Category; 6] = [
         Category::PlainLanguage,
         Category::OpinionAsFact,
         Category::Vague,
@@ -27,6 +51,11 @@ impl Category {
         Category::OwnWords,
         Category::Rationale,
     ];
+
+    /// One of the six established checks (`JUDGED`)?
+    pub fn is_established(self) -> bool {
+        self.index() < Category::JUDGED.len()
+    }
 
     pub fn id(self) -> &'static str {
         match self {
@@ -36,6 +65,12 @@ impl Category {
             Category::OutputAsOutcome => "output-as-outcome",
             Category::OwnWords => "own-words",
             Category::Rationale => "rationale",
+            Category::OutcomeScore => "outcome-score",
+            Category::Risk => "risk",
+            Category::Strengths => "strengths",
+            Category::Voice => "voice",
+            Category::Analysis => "analysis",
+            Category::LateEntry => "late-entry",
         }
     }
 

@@ -251,6 +251,9 @@ fn explain_prints_the_principle_in_english_or_welsh() {
     let cy = stdout(&run(&["explain", "plain-language/hwyluso", "--lang", "cy"], dir.path()));
     assert!(cy.starts_with("plain-language/hwyluso\n  Geiriau mae’n chwilio amdanyn nhw (cy): hwyluso"), "{cy}");
     assert!(cy.contains("Iaith glir (plain-language)"), "{cy}");
+    // Issue 16's checks are explained before they raise anything.
+    let late = stdout(&run(&["explain", "late-entry", "--lang", "cy"], dir.path()));
+    assert!(late.starts_with("Cofnodion hwyr (late-entry)\n"), "{late}");
     let unknown = run(&["explain", "jargon"], dir.path());
     assert_eq!(unknown.status.code(), Some(2));
     assert!(stderr(&unknown).contains("no check or rule called \"jargon\""));

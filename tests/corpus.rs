@@ -49,7 +49,7 @@ fn corpus_meets_precision_and_recall_floors() {
                 floor.recall
             ));
         }
-        for cat in Category::ALL {
+        for cat in Category::JUDGED {
             let c = report.counts[&(floor.lang, cat)];
             if c.precision() < floor.precision || c.recall() < floor.category_recall {
                 failures.push(format!(
@@ -80,7 +80,9 @@ fn corpus_is_large_balanced_and_split() {
         assert!(of_lang.len() >= min, "{lang}: {} cases, need {min}", of_lang.len());
         // At least a third must-not-flag cases (the issue 4 sets lean to the categories).
         assert!(clean * 3 >= of_lang.len(), "{lang}: {clean} of {} clean, need a third", of_lang.len());
-        for cat in Category::ALL {
+        // The six established checks; issue 16's get their cases and floors with
+        // their checks (their cases wait in corpus/new-checks).
+        for cat in Category::JUDGED {
             let n = of_lang.iter().filter(|c| c.expect.contains(&cat)).count();
             assert!(n >= 20, "{lang} {cat}: only {n} flagged cases");
         }
@@ -173,7 +175,7 @@ fn records_meet_their_floors_with_the_rules_alone() {
         if total.precision() < floor.precision || macro_f1 < floor.macro_f1 {
             failures.push(format!("{}: precision {:.3} (floor {}), macro-F1 {macro_f1:.3} (floor {})", floor.lang, total.precision(), floor.precision, floor.macro_f1));
         }
-        for cat in Category::ALL {
+        for cat in Category::JUDGED {
             let c = report.sum(&|l, c, _, s| c == cat && keep(l, s));
             if c.f1() < floor.category_f1 {
                 failures.push(format!("{} {cat}: F1 {:.3} (floor {})", floor.lang, c.f1(), floor.category_f1));

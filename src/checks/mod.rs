@@ -45,13 +45,17 @@ pub fn signal_names(cat: Category) -> &'static [&'static str] {
         Category::OutputAsOutcome => output_as_outcome::SIGNALS,
         Category::OwnWords => own_words::SIGNALS,
         Category::Rationale => rationale::SIGNALS,
+        // Issue 16's checks: no signal lists yet.
+        Category::OutcomeScore | Category::Risk | Category::Strengths | Category::Voice | Category::Analysis | Category::LateEntry => &[],
     }
 }
 
 pub fn default_severity(cat: Category) -> Severity {
     match cat {
         Category::PlainLanguage | Category::OwnWords => Severity::Info,
-        Category::OpinionAsFact | Category::Vague | Category::OutputAsOutcome | Category::Rationale => Severity::Warning,
+        Category::OpinionAsFact | Category::Vague | Category::OutputAsOutcome | Category::Rationale | Category::Risk => Severity::Warning,
+        // Record-level prompts: gentle.
+        Category::OutcomeScore | Category::Strengths | Category::Voice | Category::Analysis | Category::LateEntry => Severity::Info,
     }
 }
 

@@ -45,7 +45,8 @@ pub fn class_summary(pairs: &[Pair]) -> ClassSummary {
         .map(|&category| CategoryCounts { category, before: 0, after: 0, resolved: 0, still_present: 0, introduced: 0 })
         .collect();
     for c in &compared {
-        for (total, one) in categories.iter_mut().zip(c.by_category()) {
+        for one in c.by_category() {
+            let total = &mut categories[one.category.index()];
             total.before += one.before;
             total.after += one.after;
             total.resolved += one.resolved;
@@ -58,13 +59,16 @@ pub fn class_summary(pairs: &[Pair]) -> ClassSummary {
         v.sort_by_key(|r| std::cmp::Reverse(r.count));
         v
     };
+    let (improved_most, trips_up) = (ranked(&|c| c.resolved), ranked(&|c| c.still_present + c.introduced));
+    // The six established checks always; a newer one only where it was found.
+    categories.retain(|c| c.category.is_established() || c.before + c.after > 0);
     ClassSummary {
         pairs: pairs.len(),
         compared: compared.len(),
         could_not_compare: pairs.len() - compared.len(),
         improved: compared.iter().filter(|c| c.after.findings.len() < c.before.findings.len()).count(),
-        improved_most: ranked(&|c| c.resolved),
-        trips_up: ranked(&|c| c.still_present + c.introduced),
+        improved_most,
+        trips_up,
         categories,
     }
 }

@@ -84,9 +84,10 @@ pub fn sentence_at(facts: &[SentenceFacts], offset: usize) -> Option<usize> {
 }
 
 pub fn measure(facts: &[SentenceFacts], findings: &[Finding]) -> Measures {
-    let mut m = Measures { findings: Category::ALL.iter().map(|c| (c.id(), 0)).collect(), ..Measures::default() };
+    // The six established checks always; a newer one where it is found.
+    let mut m = Measures { findings: Category::JUDGED.iter().map(|c| (c.id(), 0)).collect(), ..Measures::default() };
     // Which categories were found in each sentence, and how many opinion findings.
-    let mut found = vec![[0usize; 6]; facts.len()];
+    let mut found = vec![[0usize; Category::ALL.len()]; facts.len()];
     for f in findings {
         *m.findings.entry(f.category.id()).or_default() += 1;
         if let Some(si) = sentence_at(facts, f.start) {

@@ -94,9 +94,12 @@ impl Comparison {
     }
 
     /// Per category: findings before, after, resolved, still present, introduced.
+    /// The six established checks always; a newer one (issue 16) only where either
+    /// draft has a finding of it, so that reports do not fill with empty rows.
     pub fn by_category(&self) -> Vec<CategoryCounts> {
         Category::ALL
             .iter()
+            .filter(|c| c.is_established() || self.before.findings.iter().chain(&self.after.findings).any(|f| f.category == **c))
             .map(|&category| {
                 let in_before = |i: &usize| self.before.findings[*i].category == category;
                 CategoryCounts {

@@ -360,7 +360,7 @@ impl RecordReport {
     /// Macro-F1 over the six categories for what `keep` accepts (by language,
     /// source kind and split).
     pub fn macro_f1(&self, keep: &dyn Fn(Lang, &str, Split) -> bool) -> f64 {
-        let f: Vec<f64> = Category::ALL.iter().map(|&cat| self.sum(&|l, c, k, s| c == cat && keep(l, k, s)).f1()).collect();
+        let f: Vec<f64> = Category::JUDGED.iter().map(|&cat| self.sum(&|l, c, k, s| c == cat && keep(l, k, s)).f1()).collect();
         f.iter().sum::<f64>() / f.len() as f64
     }
 
@@ -378,7 +378,7 @@ impl RecordReport {
         let _ = writeln!(out, "{title}");
         let _ = writeln!(out, "{:<4} {:<18} {:>4} {:>4} {:>4} {:>9} {:>7} {:>5}   {:>7} {:>5}", "lang", "category", "tp", "fp", "fn", "precision", "recall", "F1", "written", "real");
         for lang in [Lang::En, Lang::Cy] {
-            for cat in Category::ALL {
+            for cat in Category::JUDGED {
                 let c = self.sum(&|l, c, _, s| l == lang && c == cat && in_splits(s));
                 let w = self.sum(&|l, c, k, s| l == lang && c == cat && k == "written" && in_splits(s));
                 let r = self.sum(&|l, c, k, s| l == lang && c == cat && k == "real" && in_splits(s));
@@ -420,7 +420,7 @@ pub fn evaluate(analyse: &(dyn Fn(&str) -> Vec<Finding> + Sync), records: &[Reco
         if l.must.is_empty() && l.may.is_empty() {
             entry.1 += 1;
         }
-        for cat in Category::ALL {
+        for cat in Category::JUDGED {
             let raised = findings[l.record].iter().any(|f| f.category == cat && f.start < l.end && f.end > l.start);
             let c = Counts::of_sentence(cat, &l.must, &l.may, raised);
             if c.fp + c.fn_ > 0 {

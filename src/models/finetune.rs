@@ -158,10 +158,11 @@ fn targets(doc: &Doc, spans: &[(usize, usize)]) -> (Vec<Target>, Vec<usize>) {
                     let (_, _, must, may) = best.0;
                     let mut y = [0f32; 6];
                     let mut known = [1f32; 6];
-                    for c in must {
+                    // The judge scores the six established checks only.
+                    for c in must.iter().filter(|c| c.is_established()) {
                         y[c.index()] = 1.0;
                     }
-                    for c in may {
+                    for c in may.iter().filter(|c| c.is_established()) {
                         known[c.index()] = 0.0;
                     }
                     Some((y, known))
@@ -171,10 +172,10 @@ fn targets(doc: &Doc, spans: &[(usize, usize)]) -> (Vec<Target>, Vec<usize>) {
         }
         DocLabels::Case(expect) => {
             let mut known = [1f32; 6];
-            for c in expect {
+            for c in expect.iter().filter(|c| c.is_established()) {
                 known[c.index()] = 0.0;
             }
-            (spans.iter().map(|_| Some(([0f32; 6], known))).collect(), expect.iter().map(|c| c.index()).collect())
+            (spans.iter().map(|_| Some(([0f32; 6], known))).collect(), expect.iter().filter(|c| c.is_established()).map(|c| c.index()).collect())
         }
     }
 }
@@ -537,13 +538,13 @@ fn choose_thresholds(
     let mut report = String::new();
     let _ = writeln!(report, "validation split: {} records", val.len());
     let _ = writeln!(report, "the judge alone (best F1 over thresholds):");
-    for cat in Category::ALL {
+    for cat in Category::JUDGED {
         for lang in [Lang::En, Lang::Cy] {
             let _ = writeln!(report, "  {}", model_alone_line(&scored, cat, lang));
         }
     }
     let _ = writeln!(report, "thresholds (rules, then rules and judge):");
-    for cat in Category::ALL {
+    for cat in Category::JUDGED {
         let mut chosen = ByLang::default();
         for lang in [Lang::En, Lang::Cy] {
             let (t, line) = choose(&scored, cat, lang, min_precision);

@@ -21,7 +21,7 @@ pub struct SentenceScore {
     pub start: usize,
     pub end: usize,
     pub lang: Lang,
-    /// Probability per category, in `Category::ALL` order.
+    /// Probability per category, in `Category::JUDGED` order.
     pub p: [f32; 6],
     /// Per category, the words that carry it (byte range in the note), where the
     /// model can name them; otherwise the finding marks the sentence.
@@ -107,7 +107,7 @@ pub fn combine(
         // flagged is being reworked anyway, and out of fold a model finding of another
         // category there was mostly the same problem under a second name.
         let ruled_sentence = !here.is_empty();
-        for cat in Category::ALL {
+        for cat in Category::JUDGED {
             if !enabled(cat) {
                 continue;
             }

@@ -246,6 +246,11 @@ impl RuleBook {
             let known: Vec<&str> = Category::ALL.iter().map(|c| c.id()).collect();
             err(at(spec.category.span()), format!("unknown category; known: {}", known.join(", ")))
         })?;
+        // Issue 16's checks have no word lists yet: a rule file for one would be read
+        // and then do nothing, so it is refused.
+        if !category.is_established() {
+            return Err(err(at(spec.category.span()), format!("{category} takes no rule files yet; rule files can be written for: {}", Category::JUDGED.map(|c| c.id()).join(", "))));
+        }
         let parse_severity = |s: &Spanned<String>| {
             Severity::parse(s.get_ref())
                 .ok_or_else(|| err(at(s.span()), "severity must be hint, info, warning or error".to_string()))

@@ -65,6 +65,42 @@ export const CATEGORIES: readonly Category[] = [
         titleCy: 'Y rheswm dros benderfyniad',
         finds: 'a decision with no reason ("Case closed.")',
     },
+    {
+        id: 'outcome-score',
+        title: 'Scoring personal outcomes',
+        titleCy: 'Sgorio canlyniadau personol',
+        finds: 'a 0 to 10 score with nothing to read it by ("Score: 6/10")',
+    },
+    {
+        id: 'risk',
+        title: 'Risks with their reasons',
+        titleCy: 'Risgiau gyda’u rhesymau',
+        finds: 'a risk stated with no reasons ("Risk is low")',
+    },
+    {
+        id: 'strengths',
+        title: 'Strengths as well as needs',
+        titleCy: 'Cryfderau yn ogystal ag anghenion',
+        finds: 'a person described only by deficits',
+    },
+    {
+        id: 'voice',
+        title: 'The person’s voice',
+        titleCy: 'Llais y person',
+        finds: 'a record about a person with none of their words',
+    },
+    {
+        id: 'analysis',
+        title: 'Analysis, not only description',
+        titleCy: 'Dadansoddi, nid disgrifio’n unig',
+        finds: 'a summary that does not say what the facts mean',
+    },
+    {
+        id: 'late-entry',
+        title: 'Late entries',
+        titleCy: 'Cofnodion hwyr',
+        finds: 'a record written days later that does not say so',
+    },
 ];
 
 export const CATEGORY_IDS: readonly string[] = CATEGORIES.map((c) => c.id);

@@ -312,7 +312,7 @@ describe('explain', () => {
         assert.equal(logic.explanationFileName('vague'), 'vague.md');
     });
 
-    it('offers the six categories', () => {
+    it('offers the twelve categories', () => {
         assert.deepEqual(logic.CATEGORY_IDS, [
             'plain-language',
             'opinion-as-fact',
@@ -320,6 +320,12 @@ describe('explain', () => {
             'output-as-outcome',
             'own-words',
             'rationale',
+            'outcome-score',
+            'risk',
+            'strengths',
+            'voice',
+            'analysis',
+            'late-entry',
         ]);
     });
 });

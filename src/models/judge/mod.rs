@@ -52,7 +52,7 @@ pub struct JudgeConfig {
 impl JudgeConfig {
     pub fn thresholds(&self) -> [ByLang; 6] {
         let mut t = [ByLang::default(); 6];
-        for cat in Category::ALL {
+        for cat in Category::JUDGED {
             if let Some(b) = self.category.get(cat.id()) {
                 t[cat.index()] = *b;
             }

@@ -176,7 +176,7 @@ describe('the bundled extension', { skip }, () => {
         assert.equal(state.quickPicks.length, 1);
         assert.deepEqual(
             state.quickPicks[0].items.map((i) => i.label),
-            ['plain-language', 'opinion-as-fact', 'vague', 'output-as-outcome', 'own-words', 'rationale'],
+            ['plain-language', 'opinion-as-fact', 'vague', 'output-as-outcome', 'own-words', 'rationale', 'outcome-score', 'risk', 'strengths', 'voice', 'analysis', 'late-entry'],
         );
         const sent = serverLog().filter((m) => m.method === 'workspace/executeCommand').map((m) => m.params);
         // A bilingual note and language "auto": the server chooses the language.
