@@ -421,3 +421,30 @@ fn a_mixed_document_gets_each_paragraph_in_its_language() {
     assert_eq!(langs, vec![Lang::En, Lang::Cy]);
     assert!(analysis.findings[1].message.starts_with("Barn wedi’i hysgrifennu"));
 }
+
+// outcome-score (issue 16)
+
+#[test]
+fn a_bare_outcome_score_is_flagged_once_per_paragraph() {
+    assert_eq!(flagged("Outcome 1 – 7/10.\nOutcome 2 – 4/10."), pairs(&[("outcome-score/bare-score", "7/10")]));
+    assert_eq!(flagged("Aled – getting back to work.\nScore: 3."), pairs(&[("outcome-score/bare-score", "Score: 3")]));
+    assert_eq!(flagged("Carer's outcome (a break from caring): 5 out of 10."), pairs(&[("outcome-score/bare-score", "5 out of 10")]));
+    assert_eq!(flagged("Canlyniad 1: mynd i'r capel.\nSgôr: 6."), pairs(&[("outcome-score/bare-score", "Sgôr: 6")]));
+    let f = analyse("Outcome 1 – 7/10.");
+    assert_eq!(f[0].severity, cofnod::Severity::Info);
+    assert!(f[0].suggestions[0].description.starts_with("What would 10 look like"));
+}
+
+#[test]
+fn a_score_with_its_meaning_start_goal_or_the_persons_words_is_not_flagged() {
+    assert_clean("Outcome 1, getting to chapel: 6/10. Mrs Evans said ten would be going every week without worrying about the steps.");
+    assert_clean("Outcome 2: swimming on my own. Start score 2 in March, now 5.");
+    assert_clean("Score today: 2. Goal: 6 by the autumn.");
+    assert_clean("Outcome 3: 8/10. “It's not ten because the stairlift is slow, but I'm up there every night.”");
+    assert_clean("Canlyniad 1: 6/10. Dywedodd Mair y byddai 10 yn golygu mynd i'r capel bob wythnos.");
+    // Not outcome scores: dates, times, counts, clinical scales.
+    assert_clean("Joint visit on 6/10 at 2pm to look at the bath.");
+    assert_clean("Bydd hi'n mynd adref ddydd Gwener 10/10 am 11am.");
+    assert_clean("Pain score 6/10 before her tablets.");
+    assert_clean("Scores for 3 outcomes to be agreed at the review.");
+}

@@ -223,3 +223,16 @@ fn large_groups_in_a_rule_file_load_in_bounded_time_and_memory() {
     let e = engine_with(&format!("({}) x", options.join("|"))).err().expect("too many alternatives");
     assert!(e.starts_with("ours.toml:") && e.contains("alternatives") && !e.contains("secret"), "{e}");
 }
+
+#[test]
+fn outcome_scores_are_read_in_linear_time() {
+    // A score's line was searched back to the start of the text for its label, and
+    // each number's word before it read from the start of its sentence.
+    for (name, piece) in [
+        ("scores on one line", "Outcome 1: 6/10. Score: 3. "),
+        ("numbers in one sentence", "score 12 14 6/10 on 6/10 4 out of 10 "),
+        ("scores in paragraphs", "Outcome: 7/10.\n\n"),
+    ] {
+        assert_linear(&format!("text of {name}"), &|n| repeat(piece, n), &analyse);
+    }
+}

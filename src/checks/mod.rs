@@ -9,6 +9,7 @@ pub mod facts;
 pub mod fixes;
 pub mod fluency;
 mod opinion_as_fact;
+mod outcome_score;
 mod output_as_outcome;
 mod own_words;
 mod plain_language;
@@ -32,6 +33,7 @@ pub fn all() -> Vec<Box<dyn Check>> {
         Box::new(output_as_outcome::OutputAsOutcome),
         Box::new(own_words::OwnWords),
         Box::new(rationale::Rationale),
+        Box::new(outcome_score::OutcomeScore),
     ]
 }
 
@@ -45,9 +47,15 @@ pub fn signal_names(cat: Category) -> &'static [&'static str] {
         Category::OutputAsOutcome => output_as_outcome::SIGNALS,
         Category::OwnWords => own_words::SIGNALS,
         Category::Rationale => rationale::SIGNALS,
-        // Issue 16's checks: no signal lists yet.
-        Category::OutcomeScore | Category::Risk | Category::Strengths | Category::Voice | Category::Analysis | Category::LateEntry => &[],
+        Category::OutcomeScore => outcome_score::SIGNALS,
+        // Issue 16's other checks: not written yet.
+        Category::Risk | Category::Strengths | Category::Voice | Category::Analysis | Category::LateEntry => &[],
     }
+}
+
+/// Does a check raise this category yet (issue 16 adds them one by one)?
+pub fn has_check(cat: Category) -> bool {
+    cat.is_established() || cat == Category::OutcomeScore
 }
 
 pub fn default_severity(cat: Category) -> Severity {
