@@ -1,9 +1,9 @@
 //! outcome-score (issue 16): a personal outcome's 0–10 score with nothing to read it
 //! by. A score ("Score: 6/10", "scored it 4", "Sgôr: 6") is read by what its
-//! paragraph says around it: what 10 would mean to the person, a starting or goal
+//! block (and the first sentence after it) says around it: what 10 would mean to the person, a starting or goal
 //! score ("started at 3", "aiming for 8", "up from 4"), or the person's own words (a
-//! quote, "she said"). A paragraph with a score and none of these gets one finding,
-//! at its first score.
+//! quote, "she said"). A block with a score and none of these gets one finding, at
+//! its first score.
 //!
 //! Not yet: a review or closing summary that gives no end score against each
 //! outcome (the other half of the check in DOMAIN.md).
@@ -37,9 +37,6 @@ const LABEL_WINDOW: usize = 120;
 /// Score words looked for in a line's label, which the sentence does not include.
 const LABEL_SCORE_WORDS: &[&str] = &["score", "sgôr", "sgorau", "rating"];
 
-/// Bytes a paragraph may run either way from a score before it is cut (long
-/// paragraphs cost linear time).
-const PARAGRAPH_LIMIT: usize = 4000;
 
 pub struct OutcomeScore;
 
@@ -59,26 +56,23 @@ impl Check for OutcomeScore {
         ];
         let doc = cx.doc;
         let text = doc.text;
-        let n = doc.sentences.len();
-        let mut si = 0;
-        while si < n {
-            // The paragraph: sentences up to the next blank line.
-            let (_, p_end) = paragraph(text, doc.sentences[si].start);
-            let mut last = si;
-            while last + 1 < n && doc.sentences[last + 1].start < p_end {
-                last += 1;
-            }
+        // A block at a time (a paragraph, a list item, a labelled line), read with the
+        // first sentence of the next block: what the editor's cache re-checks
+        // together (engine.rs, `AnalysisCache`).
+        for (b, range) in doc.block_sentences.iter().enumerate() {
+            let next_first = doc.block_sentences[b + 1..].iter().find(|r| !r.is_empty()).map(|r| r.start);
             let mut first_score = None;
             let mut read = false;
-            for s in si..=last {
+            for s in range.clone().chain(next_first) {
                 let sentence = &doc.sentences[s];
                 // A clinical scale ("pain score 6/10", "Waterlow 12") is not a
                 // personal outcome's score.
-                if first_score.is_none() && !cx.has(s, other_scale) {
+                if first_score.is_none() && range.contains(&s) && !cx.has(s, other_scale) {
                     // The score word may be in the line's label ("Score: 3.", "Outcome
-                    // scores: 1) 6"), which is not part of the sentence.
-                    // (Within a bounded window: a note of one long line costs linear time.)
-                    let window = floor(text, sentence.start.saturating_sub(LABEL_WINDOW));
+                    // scores: 1) 6"), which is not part of the sentence (within a
+                    // bounded window: a note of one long line costs linear time).
+                    let window = floor(text, sentence.start.saturating_sub(LABEL_WINDOW)).max(doc.blocks[b].start.min(sentence.start).saturating_sub(LABEL_WINDOW));
+                    let window = floor(text, window);
                     let line_start = text[window..sentence.start].rfind('\n').map_or(window, |i| window + i + 1);
                     let label = text[line_start..sentence.start].to_lowercase();
                     let in_label = LABEL_SCORE_WORDS.iter().filter_map(|w| label.find(w)).min().map(|i| line_start + i);
@@ -94,36 +88,8 @@ impl Check for OutcomeScore {
                 let suggestions = vec![prompt(cx, cat, lang)];
                 out.push(cx.finding(s, span, RuleRef::Named(cat, "bare-score"), super::default_severity(cat), message, suggestions));
             }
-            si = last + 1;
         }
     }
-}
-
-/// The paragraph around byte `at`: from after the blank line before it to the blank
-/// line after it, each at most `PARAGRAPH_LIMIT` bytes away.
-fn paragraph(text: &str, at: usize) -> (usize, usize) {
-    let lo = floor(text, at.saturating_sub(PARAGRAPH_LIMIT));
-    let hi = floor(text, (at + PARAGRAPH_LIMIT).min(text.len()));
-    let before = &text[lo..at];
-    let start = blank_lines(before).last().map_or(lo, |e| lo + e);
-    let after = &text[at..hi];
-    let end = blank_lines(after).next().map_or(hi, |e| at + e);
-    (start, end.max(at))
-}
-
-/// Where each blank line (a line break, spaces, a line break) ends, in `s`.
-fn blank_lines(s: &str) -> impl Iterator<Item = usize> + '_ {
-    let b = s.as_bytes();
-    (0..b.len()).filter_map(move |i| {
-        if b[i] != b'\n' {
-            return None;
-        }
-        let mut j = i + 1;
-        while j < b.len() && (b[j] == b' ' || b[j] == b'\t' || b[j] == b'\r') {
-            j += 1;
-        }
-        (j < b.len() && b[j] == b'\n').then_some(j)
-    })
 }
 
 fn floor(text: &str, mut i: usize) -> usize {
@@ -163,7 +129,8 @@ fn score_in(text: &str, start: usize, end: usize, worded: Option<usize>) -> Opti
             let look = floor(s, a.saturating_sub(24));
             let word_before = s[look..a].split_whitespace().last().unwrap_or("").trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
             let dated = DATE_WORDS.contains(&word_before.as_str());
-            if !dated && slash.is_some_and(|r| r.starts_with("10") && !r[2..].starts_with(|c: char| c.is_ascii_digit() || c == '/')) {
+            let in_scale = s[a..z].parse::<u32>().is_ok_and(|v| v <= 10);
+            if !dated && in_scale && slash.is_some_and(|r| r.starts_with("10") && !r[2..].starts_with(|c: char| c.is_ascii_digit() || c == '/')) {
                 let r = slash.unwrap_or_default();
                 let stop = z + (rest.len() - r.len()) + 2;
                 return Some((start + a, start + stop));
@@ -215,13 +182,7 @@ mod tests {
         assert_eq!(score("Scored it 4 today.", Some(0)), Some("Scored it 4"));
         assert_eq!(score("Joint visit on 6/10 at 2pm.", None), None);
         assert_eq!(score("Home visit 3/10", None), None);
+        assert_eq!(score("Seen 14/10.", None), None);
         assert_eq!(score("Score: 6 (given by her daughter).", Some(0)), Some("Score: 6"));
-    }
-
-    #[test]
-    fn paragraphs_end_at_blank_lines() {
-        let t = "Outcome 1: 7/10.\n\nI visited.";
-        assert_eq!(paragraph(t, 0), (0, 17));
-        assert_eq!(paragraph(t, 18).1, t.len());
     }
 }
