@@ -232,6 +232,7 @@ fn outcome_scores_are_read_in_linear_time() {
         ("scores on one line", "Outcome 1: 6/10. Score: 3. "),
         ("numbers in one sentence", "score 12 14 6/10 on 6/10 4 out of 10 "),
         ("scores in paragraphs", "Outcome: 7/10.\n\n"),
+        ("blocks with no sentences", "---\n\n"),
     ] {
         assert_linear(&format!("text of {name}"), &|n| repeat(piece, n), &analyse);
     }

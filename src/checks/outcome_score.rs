@@ -59,8 +59,18 @@ impl Check for OutcomeScore {
         // A block at a time (a paragraph, a list item, a labelled line), read with the
         // first sentence of the next block: what the editor's cache re-checks
         // together (engine.rs, `AnalysisCache`).
+        // The first sentence after each block, found in one pass from the end (a run
+        // of blocks with no sentences must not be walked once per block).
+        let mut next_first = vec![None; doc.block_sentences.len()];
+        let mut after = None;
+        for (b, range) in doc.block_sentences.iter().enumerate().rev() {
+            next_first[b] = after;
+            if !range.is_empty() {
+                after = Some(range.start);
+            }
+        }
         for (b, range) in doc.block_sentences.iter().enumerate() {
-            let next_first = doc.block_sentences[b + 1..].iter().find(|r| !r.is_empty()).map(|r| r.start);
+            let next_first = next_first[b];
             let mut first_score = None;
             let mut read = false;
             for s in range.clone().chain(next_first) {
@@ -71,8 +81,7 @@ impl Check for OutcomeScore {
                     // The score word may be in the line's label ("Score: 3.", "Outcome
                     // scores: 1) 6"), which is not part of the sentence (within a
                     // bounded window: a note of one long line costs linear time).
-                    let window = floor(text, sentence.start.saturating_sub(LABEL_WINDOW)).max(doc.blocks[b].start.min(sentence.start).saturating_sub(LABEL_WINDOW));
-                    let window = floor(text, window);
+                    let window = floor(text, sentence.start.saturating_sub(LABEL_WINDOW));
                     let line_start = text[window..sentence.start].rfind('\n').map_or(window, |i| window + i + 1);
                     let label = text[line_start..sentence.start].to_lowercase();
                     let in_label = LABEL_SCORE_WORDS.iter().filter_map(|w| label.find(w)).min().map(|i| line_start + i);
