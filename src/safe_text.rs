@@ -59,13 +59,18 @@ pub fn path(p: &std::path::Path) -> String {
     for_terminal(&p.display().to_string()).into_owned()
 }
 
+/// The character boundary of `s` at or before byte `at` (clamped to its length).
+pub fn floor_boundary(s: &str, mut at: usize) -> usize {
+    at = at.min(s.len());
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 /// The 1-based line and column (in characters) of byte `offset` in `source`.
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(source.len());
-    while !source.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &source[..offset];
+    let before = &source[..floor_boundary(source, offset)];
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     (before.matches('\n').count() + 1, before[line_start..].chars().count() + 1)
 }

@@ -14,6 +14,7 @@
 use crate::document::Document;
 use crate::language::Lang;
 use crate::rulebook::Term;
+use crate::safe_text::floor_boundary;
 use crate::welsh;
 
 /// Most words between a verb and the word its frame `takes`.
@@ -120,8 +121,16 @@ const CY_VERBS_AFTER_PARTICLE: &[&str] = &[
 const CY_NOT_OBJECT: &[&str] = &[
     "â", "ag", "a", "ac", "ar", "i", "gan", "gyda", "efo", "yn", "am", "o", "at", "wrth", "dros", "drwy", "trwy", "heb", "hyd", "mewn", "ynghylch", "ynglŷn",
     "ers", "mai", "nad", "na", "nag", "y", "yr", "'r", "’r", "fod", "hefyd", "eto", "ddoe", "heddiw", "yna", "wedyn", "felly", "gyntaf", "ymlaen",
-    "ei", "eu", "fy", "dy", "ein", "eich", "pan", "os", "er", "fel", "cyn", "ôl", "ddydd", "ddoe", "nos", "bore",
+    "ei", "eu", "fy", "dy", "ein", "eich", "pan", "os", "er", "fel", "cyn", "ôl", "ddydd", "nos", "bore",
 ];
+
+/// Is `word` (lower case) a determiner in `lang` ("the", "our"; "y", "ei", "Mae'r")?
+fn is_determiner(word: &str, lang: Lang) -> bool {
+    match lang {
+        Lang::En => EN_DETERMINERS.contains(&word),
+        Lang::Cy => CY_DETERMINERS.contains(&word) || word.ends_with("'r") || word.ends_with("’r"),
+    }
+}
 
 /// Forms of "be" and "get" before a verb that make it passive.
 const PASSIVE_BEFORE: &[&str] = &["was", "were", "is", "are", "be", "been", "being", "get", "gets", "got", "getting", "am"];
@@ -137,11 +146,7 @@ pub fn replacements<'t>(doc: &Document, si: usize, start: usize, term: &'t Term)
     if !term.passive.is_empty() && PASSIVE_BEFORE.contains(&word.as_str()) {
         return &term.passive;
     }
-    let determiner = match term.lang {
-        Lang::En => EN_DETERMINERS.contains(&word.as_str()),
-        Lang::Cy => CY_DETERMINERS.contains(&word.as_str()) || word.ends_with("'r") || word.ends_with("’r"),
-    };
-    if !term.determined.is_empty() && determiner {
+    if !term.determined.is_empty() && is_determiner(&word, term.lang) {
         return &term.determined;
     }
     &term.suggest
@@ -206,11 +211,7 @@ pub fn fit(doc: &Document, si: usize, start: usize, end: usize, replacement: &st
             Lang::En => "the ",
             Lang::Cy => "y ",
         };
-        let determiner = match term.lang {
-            Lang::En => EN_DETERMINERS.contains(&before.as_str()),
-            Lang::Cy => CY_DETERMINERS.contains(&before.as_str()) || before.ends_with("'r") || before.ends_with("’r"),
-        };
-        if determiner && rep.len() > own.len() && rep[..own.len()].eq_ignore_ascii_case(own) {
+        if is_determiner(&before, term.lang) && rep.len() > own.len() && rep[..own.len()].eq_ignore_ascii_case(own) {
             rep = rep[own.len()..].to_string();
         }
     }
@@ -353,8 +354,8 @@ pub fn fit(doc: &Document, si: usize, start: usize, end: usize, replacement: &st
     if rep.split_whitespace().count() > 1 {
         // Within a window around the term, so a long sentence costs linear time.
         let sentence = &doc.sentences[si];
-        let from = floor_char(text, s.saturating_sub(DUPLICATE_WINDOW).max(sentence.start));
-        let to = floor_char(text, (e + DUPLICATE_WINDOW).min(sentence.end.max(e)));
+        let from = floor_boundary(text, s.saturating_sub(DUPLICATE_WINDOW).max(sentence.start));
+        let to = floor_boundary(text, (e + DUPLICATE_WINDOW).min(sentence.end.max(e)));
         if text[from..to].to_lowercase().contains(&rep.to_lowercase()) {
             return None;
         }
@@ -375,11 +376,11 @@ pub fn reads_as_well(doc: &Document, si: usize, fix: &Fix, lang: Lang) -> bool {
     // judged only where the window starts the sentence.
     let (mut start, mut end) = (s.start.min(fix.start), s.end.max(fix.end));
     if fix.start - start > FLUENCY_WINDOW {
-        let from = floor_char(text, fix.start - FLUENCY_WINDOW);
+        let from = floor_boundary(text, fix.start - FLUENCY_WINDOW);
         start = text[from..fix.start].find(' ').map_or(fix.start, |i| from + i + 1);
     }
     if end - fix.end > FLUENCY_WINDOW {
-        let to = floor_char(text, fix.end + FLUENCY_WINDOW);
+        let to = floor_boundary(text, fix.end + FLUENCY_WINDOW);
         end = text[fix.end..to].rfind(' ').map_or(fix.end, |i| fix.end + i);
     }
     let original = &text[start..end];
@@ -393,12 +394,6 @@ const DUPLICATE_WINDOW: usize = 200;
 /// Bytes of context either side of a fix that the fluency gate reads.
 const FLUENCY_WINDOW: usize = 80;
 
-fn floor_char(text: &str, mut i: usize) -> usize {
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
 
 /// Most words in a sentence that a template is offered for: a longer one is better
 /// reworked by the writer than wrapped.

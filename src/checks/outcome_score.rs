@@ -11,6 +11,7 @@
 use super::{prompt, Check, Context, RuleRef};
 use crate::finding::{Category, Finding};
 use crate::rulebook::LangRules;
+use crate::safe_text::floor_boundary;
 
 pub const SIGNALS: &[&str] = &["score-word", "scale-meaning", "baseline-goal", "persons-words", "other-scale"];
 
@@ -81,7 +82,7 @@ impl Check for OutcomeScore {
                     // The score word may be in the line's label ("Score: 3.", "Outcome
                     // scores: 1) 6"), which is not part of the sentence (within a
                     // bounded window: a note of one long line costs linear time).
-                    let window = floor(text, sentence.start.saturating_sub(LABEL_WINDOW));
+                    let window = floor_boundary(text, sentence.start.saturating_sub(LABEL_WINDOW));
                     let line_start = text[window..sentence.start].rfind('\n').map_or(window, |i| window + i + 1);
                     let label = text[line_start..sentence.start].to_lowercase();
                     let in_label = LABEL_SCORE_WORDS.iter().filter_map(|w| label.find(w)).min().map(|i| line_start + i);
@@ -101,12 +102,6 @@ impl Check for OutcomeScore {
     }
 }
 
-fn floor(text: &str, mut i: usize) -> usize {
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
 
 /// A score in `text[start..end]`: "N/10" or "N out of 10", or, after a score word at
 /// `worded`, the first number from 0 to 10 that is not part of a date or a time.
@@ -135,7 +130,7 @@ fn score_in(text: &str, start: usize, end: usize, worded: Option<usize>) -> Opti
             let rest = &s[z..];
             let slash = rest.trim_start().strip_prefix('/').map(str::trim_start);
             // "on 6/10 at 2pm" is a date: not after a word that introduces one.
-            let look = floor(s, a.saturating_sub(24));
+            let look = floor_boundary(s, a.saturating_sub(24));
             let word_before = s[look..a].split_whitespace().last().unwrap_or("").trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
             let dated = DATE_WORDS.contains(&word_before.as_str());
             let in_scale = s[a..z].parse::<u32>().is_ok_and(|v| v <= 10);
@@ -144,7 +139,7 @@ fn score_in(text: &str, start: usize, end: usize, worded: Option<usize>) -> Opti
                 let stop = z + (rest.len() - r.len()) + 2;
                 return Some((start + a, start + stop));
             }
-            let lower = rest[..floor(rest, rest.len().min(16))].to_lowercase();
+            let lower = rest[..floor_boundary(rest, rest.len().min(16))].to_lowercase();
             for tail in [" out of 10", " out of ten", " allan o 10", " allan o ddeg"] {
                 if lower.starts_with(tail) {
                     return Some((start + a, start + z + tail.len()));

@@ -87,8 +87,8 @@ impl Shown {
         } else {
             // A character is at most 4 bytes: look at no more bytes than that allows.
             let (b, cut_b) = take_chars(&before[ceil_boundary(before, before.len().saturating_sub(CONTEXT_CHARS * 4))..], CONTEXT_CHARS, true);
-            let (t, cut_t) = take_chars(&target[..floor_boundary(target, TARGET_CHARS * 4 + 4)], TARGET_CHARS, false);
-            let (a, cut_a) = take_chars(&after[..floor_boundary(after, CONTEXT_CHARS * 4 + 4)], CONTEXT_CHARS, false);
+            let (t, cut_t) = take_chars(&target[..crate::safe_text::floor_boundary(target, TARGET_CHARS * 4 + 4)], TARGET_CHARS, false);
+            let (a, cut_a) = take_chars(&after[..crate::safe_text::floor_boundary(after, CONTEXT_CHARS * 4 + 4)], CONTEXT_CHARS, false);
             let cut_b = cut_b || b.len() < before.len();
             let cut_a = cut_a || a.len() < after.len();
             (
@@ -102,15 +102,6 @@ impl Shown {
         let (caret, width) = (before.chars().count(), target.chars().count());
         Shown { line: [before, target, after].concat(), caret, width }
     }
-}
-
-/// The character boundary of `s` at or before byte `at`.
-fn floor_boundary(s: &str, mut at: usize) -> usize {
-    at = at.min(s.len());
-    while !s.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 /// The character boundary of `s` at or after byte `at`.
