@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::checks::facts::SentenceFacts;
+use crate::checks::record::{self, BlockSignals};
 use crate::checks::{self, Check, Context};
 use crate::document::markup::{overlaps, unchecked_spans};
 use crate::document::{Block, BlockCounts, BlockPlan, Document};
@@ -143,6 +144,9 @@ impl Engine {
         let cx = Context::new(&doc, &self.rules, &hits, &hit_ranges, self.settings.message_lang);
         let facts = checks::facts::sentence_facts(&cx);
         let mut findings = self.run_checks(&cx, &|| false).expect("never called off");
+        let signals: Vec<BlockSignals> = (0..doc.blocks.len()).map(|b| record::block_signals(&cx, b)).collect();
+        findings.extend(self.record_findings(&doc, &signals));
+        findings.sort_by_key(|f| (f.start, f.end, f.category));
         if let Some(models) = models {
             self.review_document(&doc, models, &mut findings, &|| false);
         }
@@ -158,9 +162,37 @@ impl Engine {
 
     /// As `check`, stopping (`None`) once `cancel` says so.
     fn check_until(&self, doc: &Document, cancel: &dyn Fn() -> bool) -> Option<Vec<Finding>> {
+        let (mut findings, signals) = self.check_blocks_until(doc, &|_| true, cancel)?;
+        let signals: Vec<BlockSignals> = signals.into_iter().map(Option::unwrap_or_default).collect();
+        findings.extend(self.record_findings(doc, &signals));
+        findings.sort_by_key(|f| (f.start, f.end, f.category));
+        Some(findings)
+    }
+
+    /// The sentence checks' findings, and the record signals of the blocks `built`
+    /// says were built (`None` for the others).
+    #[allow(clippy::type_complexity)]
+    fn check_blocks_until(&self, doc: &Document, built: &dyn Fn(usize) -> bool, cancel: &dyn Fn() -> bool) -> Option<(Vec<Finding>, Vec<Option<BlockSignals>>)> {
         let (hits, hit_ranges) = self.scan(doc, cancel)?;
         let cx = Context::new(doc, &self.rules, &hits, &hit_ranges, self.settings.message_lang);
-        self.run_checks(&cx, cancel)
+        let findings = self.run_checks(&cx, cancel)?;
+        let signals = (0..doc.blocks.len()).map(|b| built(b).then(|| record::block_signals(&cx, b))).collect();
+        Some((findings, signals))
+    }
+
+    /// The record-level checks' findings (`checks::record`), from every block's
+    /// signals, with settings applied.
+    fn record_findings(&self, doc: &Document, signals: &[BlockSignals]) -> Vec<Finding> {
+        let view = record::RecordView { text: doc.text, doc, signals, rules: &self.rules, message_lang: self.settings.message_lang };
+        let mut findings = Vec::new();
+        record::run(&view, &mut findings);
+        findings.retain(|f| !self.settings.disabled.contains(f.category.id()) && !self.settings.disabled.contains(&f.rule));
+        for f in &mut findings {
+            if let Some(&s) = self.settings.severity.get(&f.rule).or_else(|| self.settings.severity.get(f.category.id())) {
+                f.severity = s;
+            }
+        }
+        findings
     }
 
     /// Every word list's hits, sentence by sentence.
@@ -251,8 +283,11 @@ impl Engine {
             let mut plan = Cancellable { cache: &mut *cache, cancel };
             Document::build_planned(text, &self.rules.labels, &self.detector, &mut plan)?
         };
-        let fresh = self.check_until(&doc, cancel)?;
+        let (fresh, fresh_signals) = self.check_blocks_until(&doc, &|b| cache.built[b], cancel)?;
         let mut findings = cache.merge(&doc, fresh);
+        let signals = cache.merge_signals(fresh_signals);
+        findings.extend(self.record_findings(&doc, &signals));
+        findings.sort_by_key(|f| (f.start, f.end, f.category));
         Self::drop_unchecked(text, &mut findings);
         Some(Analysis { language: doc.language, findings })
     }
@@ -286,6 +321,9 @@ pub struct AnalysisCache {
     built: Vec<bool>,
     reused: Vec<Option<Vec<Finding>>>,
     document_lang: Option<Lang>,
+    /// Each block's record signals (`checks::record`), by block key and document
+    /// language: they depend on the block alone.
+    signals: HashMap<(u64, Lang), BlockSignals>,
     /// Blocks whose findings were reused, and the total, in the last analysis.
     pub last_reused: usize,
     pub last_blocks: usize,
@@ -298,6 +336,8 @@ fn block_key(text: &str, block: &Block) -> u64 {
     text[block.start..block.end].hash(&mut h);
     (block.kind as u8).hash(&mut h);
     block.label.map(|l| l.kind).hash(&mut h);
+    // The label's own words (record signals read a date field's name).
+    block.label.map(|l| &text[l.start..l.end]).hash(&mut h);
     block.context.hash(&mut h);
     for b in &block.line_breaks {
         (b - block.start).hash(&mut h);
@@ -312,6 +352,19 @@ impl AnalysisCache {
         self.findings_keys.clear();
         self.built.clear();
         self.reused.clear();
+    }
+
+    /// Every block's record signals: this build's where it built the block, the
+    /// cached ones elsewhere; stores them for the next build.
+    fn merge_signals(&mut self, fresh: Vec<Option<BlockSignals>>) -> Vec<BlockSignals> {
+        let lang = self.document_lang.unwrap_or(Lang::En);
+        let all: Vec<BlockSignals> = fresh
+            .into_iter()
+            .enumerate()
+            .map(|(b, s)| s.or_else(|| self.signals.get(&(self.keys[b], lang)).cloned()).unwrap_or_default())
+            .collect();
+        self.signals = self.keys.iter().zip(&all).map(|(&k, s)| ((k, lang), s.clone())).collect();
+        all
     }
 
     /// Decides, once all counts are known, which blocks to build and which

@@ -11,6 +11,7 @@ pub mod language;
 pub mod position;
 pub mod ignored;
 pub mod lsp;
+pub mod review;
 pub mod models;
 pub mod rulebook;
 pub mod suppression;

@@ -141,8 +141,9 @@ fn plain_language_welsh_skips_terms_explained_with_sef() {
 
 #[test]
 fn a_bare_risk_level_is_a_judgement_without_reasons() {
-    assert_eq!(flagged("Falls risk high."), pairs(&[("opinion-as-fact/risk-level", "high")]));
-    assert_eq!(flagged("Risk to others:\nlow."), pairs(&[("opinion-as-fact/risk-level", "low")]));
+    // Also a risk with no reasons (issue 16's risk check): a finding of each.
+    assert_eq!(flagged("Falls risk high."), pairs(&[("risk/bare-rating", "risk"), ("opinion-as-fact/risk-level", "high")]));
+    assert_eq!(flagged("Risk to others:\nlow."), pairs(&[("opinion-as-fact/risk-level", "low"), ("risk/bare-rating", "low")]));
     let cy = analyse("Mae Mrs Puw yn byw ar ei phen ei hun ers y gaeaf diwethaf.\nRisg cwympo: canolig.");
     assert_eq!((cy[0].rule.as_str(), cy[0].lang), ("opinion-as-fact/risk-level", Lang::Cy));
     assert!(cy[0].message.contains("heb resymau"), "{}", cy[0].message);

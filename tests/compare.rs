@@ -5,6 +5,8 @@
 //! The pinned reports change whenever a rule or a message changes. To accept a
 //! change after reading its diff: `COFNOD_BLESS=1 cargo test --release --test compare`.
 
+use cofnod::checks::record;
+use cofnod::finding::Category;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -173,7 +175,11 @@ fn reports_agree_with_the_human_labels_except_known_misses() {
                     .unwrap()
                     .iter()
                     .filter(|f| status.is_none_or(|s| f["status"] == s))
+                    // The labels (corpus/compare/README.md) judge the six established
+                    // checks' sentence findings; issue 16's are measured on corpus/new-checks.
+                    .filter(|f| !record::is_record_rule(f["rule"].as_str().unwrap()))
                     .map(|f| f["category"].as_str().unwrap().to_string())
+                    .filter(|c| Category::from_id(c).is_some_and(|c| c.is_established()))
                     .collect()
             };
             for (what, got, want) in [
@@ -209,8 +215,14 @@ fn good_rewrites_come_out_clean_and_worse_ones_introduce_findings() {
     let pair = |name: &str| report["pairs"].as_array().unwrap().iter().find(|p| p["name"] == name).unwrap().clone();
     for good in ["carys-bevan", "owen-price", "nia-hughes", "dev-sharma"] {
         let p = pair(good);
-        assert_eq!(p["after"]["findings"].as_array().unwrap().len(), 0, "{good}: {}", p["after"]["findings"]);
-        assert!(p["summary"]["still"].as_array().unwrap().is_empty(), "{good}: {}", p["summary"]["still"]);
+        // Clean by the six established checks, which the rewrites were written for
+        // (the record-level checks of issue 16 may still ask for more).
+        let established = |f: &&serde_json::Value| {
+            Category::from_id(f["category"].as_str().unwrap()).is_some_and(|c| c.is_established()) && !record::is_record_rule(f["rule"].as_str().unwrap())
+        };
+        assert_eq!(p["after"]["findings"].as_array().unwrap().iter().filter(established).count(), 0, "{good}: {}", p["after"]["findings"]);
+        let still: Vec<_> = p["before"]["findings"].as_array().unwrap().iter().filter(established).filter(|f| f["status"] == "still-present").collect();
+        assert!(still.is_empty(), "{good}: {still:?}");
         assert!(!p["summary"]["improved"].as_array().unwrap().is_empty(), "{good}");
     }
     let tom = pair("tom-griffiths");

@@ -122,7 +122,7 @@ fn a_single_report_renders_with_its_numbers_and_no_console_errors() {
     assert!(dom.contains("<tr data-measure=\"quoted_words\"><td>The person's own words (words in quotes)</td><td class=\"n\">0</td><td class=\"n\">25</td><td class=\"n better\">+25</td></tr>"), "quoted words row");
     assert!(dom.contains("<tr data-category=\"output-as-outcome\"><td>Service written as an outcome</td><td class=\"n\">1</td><td class=\"n\">1</td><td class=\"n\">0</td><td class=\"n\">1</td><td class=\"n\">0</td></tr>"), "kept outcome row");
     assert!(dom.contains("<li>1 service is still written as an outcome</li>"), "summary line");
-    assert!(dom.contains("<p class=\"totals\">Findings: 5 before, 2 after.</p>"), "totals");
+    assert!(dom.contains("<p class=\"totals\">Findings: 5 before, 3 after.</p>"), "totals");
     // Findings are marked in place, focusable for tap, with their explanation.
     assert!(dom.contains("<mark class=\"still\" tabindex=\"0\">attend<span class=\"tip\" role=\"tooltip\">"), "the kept finding is marked");
     // Sentences with little in common are shown removed and added, not diffed.
@@ -138,8 +138,9 @@ fn a_group_report_renders_with_its_class_summary_and_no_console_errors() {
     assert!(dom.contains("6 participants improved"));
     assert!(dom.contains("<li>Plain language: 16</li>"), "improved most");
     // tom-griffiths: a worse rewrite, 1 finding before ("Case to stay open.", kept)
-    // and 8 after, 7 of them new.
-    assert!(dom.contains("<tr data-participant=\"tom-griffiths\"><td><a href=\"#p-8\">tom-griffiths</a></td><td>English → English</td><td class=\"n\">1</td><td class=\"n\">8</td><td class=\"n\">0</td><td class=\"n\">1</td><td class=\"n\">7</td></tr>"), "tom's row");
+    // and 9 after, 8 of them new (7 from the sentence checks, and a record with
+    // none of the person's words).
+    assert!(dom.contains("<tr data-participant=\"tom-griffiths\"><td><a href=\"#p-8\">tom-griffiths</a></td><td>English → English</td><td class=\"n\">1</td><td class=\"n\">9</td><td class=\"n\">0</td><td class=\"n\">1</td><td class=\"n\">8</td></tr>"), "tom's row");
     assert_eq!(dom.matches("<article class=\"pair\"").count(), 8, "a page per participant");
     // Rewritten sentences carry a word diff.
     assert!(dom.contains("<tr class=\"changed\">") && dom.contains("<del>") && dom.contains("<ins>"), "word diff");

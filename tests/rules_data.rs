@@ -156,13 +156,20 @@ fn every_category_has_terms_in_both_languages() {
 }
 
 #[test]
-fn a_rule_file_for_a_check_with_no_word_lists_yet_is_refused() {
+fn terms_for_a_check_that_reads_only_signals_are_refused() {
     use cofnod::rulebook::RuleSource;
     let text = "language = \"en\"\ncategory = \"risk\"\nterms = [{ id = \"low\", match = [\"risk is low\"] }]\n";
     let err = RuleBook::with_extra(&[RuleSource { name: "team-risk.toml".into(), text: text.into() }]).err().expect("refused");
     let shown = err.to_string();
-    assert!(shown.contains("team-risk.toml") && shown.contains("risk takes no rule files yet"), "{shown}");
+    assert!(shown.contains("team-risk.toml") && shown.contains("risk reads no terms") && shown.contains("risk-claim"), "{shown}");
     // Its id is known everywhere else: settings, explanations.
     assert_eq!(Category::from_id("late-entry"), Some(Category::LateEntry));
     assert!(!Category::Risk.is_established() && Category::Rationale.is_established());
+    // Its signal lists can be added to.
+    let text = "language = \"en\"\ncategory = \"risk\"\n[signals]\nrisk-claim = [\"red-flagged\"]\n";
+    let book = RuleBook::with_extra(&[RuleSource { name: "team-risk.toml".into(), text: text.into() }]).expect("signals accepted");
+    let engine = cofnod::Engine::with_rules(&[RuleSource { name: "team-risk.toml".into(), text: text.into() }], Default::default()).expect("loads");
+    drop(book);
+    let found = engine.analyse("The house is red-flagged.").findings;
+    assert!(found.iter().any(|f| f.rule == "risk/bare-rating"), "{:?}", found.iter().map(|f| &f.rule).collect::<Vec<_>>());
 }

@@ -14,6 +14,8 @@ mod output_as_outcome;
 mod own_words;
 mod plain_language;
 mod rationale;
+pub mod record;
+mod risk;
 mod vague;
 
 use crate::document::{BlockKind, Document, LabelKind, Sentence};
@@ -34,6 +36,7 @@ pub fn all() -> Vec<Box<dyn Check>> {
         Box::new(own_words::OwnWords),
         Box::new(rationale::Rationale),
         Box::new(outcome_score::OutcomeScore),
+        Box::new(risk::Risk),
     ]
 }
 
@@ -48,14 +51,19 @@ pub fn signal_names(cat: Category) -> &'static [&'static str] {
         Category::OwnWords => own_words::SIGNALS,
         Category::Rationale => rationale::SIGNALS,
         Category::OutcomeScore => outcome_score::SIGNALS,
-        // Issue 16's other checks: not written yet.
-        Category::Risk | Category::Strengths | Category::Voice | Category::Analysis | Category::LateEntry => &[],
+        Category::Risk => risk::SIGNALS,
+        // Record-level checks (`record/`): their signals are read block by block.
+        Category::Strengths => &["deficit", "strength"],
+        Category::Voice => &["persons-words", "other-speaker", "role-name", "child", "child-seen"],
+        Category::Analysis => &["judgement", "long-record", "brief-record"],
+        Category::LateEntry => &["late-marker"],
     }
 }
 
-/// Does a check raise this category yet (issue 16 adds them one by one)?
-pub fn has_check(cat: Category) -> bool {
-    cat.is_established() || cat == Category::OutcomeScore
+/// Does this category's check read word-list terms (findings per matched phrase)?
+/// Issue 16's checks reason with signal lists only.
+pub fn reads_terms(cat: Category) -> bool {
+    cat.is_established()
 }
 
 pub fn default_severity(cat: Category) -> Severity {

@@ -13,7 +13,7 @@ use crate::document::LabelKind;
 use crate::finding::{Category, Finding, Suggestion};
 use crate::rulebook::LangRules;
 
-pub const SIGNALS: &[&str] = &["reason", "reason-next", "follow-up", "title"];
+pub const SIGNALS: &[&str] = &["reason", "reason-next", "follow-up", "title", "big-decision", "alternatives"];
 
 /// A line this short, with no full stop and a word that names a document ("summary",
 /// "crynodeb"), is a record's title ("Case Closure Summary"), not a decision.

@@ -15,6 +15,7 @@ mod check;
 mod compare;
 mod explain;
 mod models;
+mod review;
 mod rewrite;
 mod report;
 
@@ -116,6 +117,28 @@ enum Command {
         /// Replace participants' names (and file names) by numbers.
         #[arg(long, alias = "anonymize")]
         anonymise: bool,
+        /// Write the report to this file instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Use the installed models (auto) or the rules alone (off).
+        #[arg(long, value_enum, env = "COFNOD_MODELS")]
+        models: Option<crate::models::ModelUse>,
+        #[arg(long, value_name = "DIR")]
+        models_dir: Option<PathBuf>,
+    },
+    /// Review records against the recording principles: for each, met, partly,
+    /// not seen or does not apply, with the lines that show it and what to add; for
+    /// several records, how many meet each principle.
+    #[command(after_help = "Examples:\n  cofnod review note.txt\n  cofnod review team-notes/ --format html --out review.html\n\nExit status: 0 every record reviewed; 2 a path that does not exist; 3 some files could not be read (the rest are reviewed); 4 the report could not be written.")]
+    Review {
+        /// Files or folders (.txt and .md, recursively).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: review::ReviewFormat,
+        /// The scorecard's language. Default: each record's own.
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
         /// Write the report to this file instead of standard output.
         #[arg(long, short, value_name = "FILE")]
         out: Option<PathBuf>,
@@ -306,6 +329,7 @@ fn run_command() -> i32 {
         Command::Compare { files, before_text, after_text, pairs, format, lang, anonymise, out, models, models_dir } => {
             compare::run(compare::Options { files, before_text, after_text, pairs, format, lang, anonymise, out, models, models_dir })
         }
+        Command::Review { paths, format, lang, out, models, models_dir } => review::run(review::Options { paths, format, lang, out, models, models_dir }),
         Command::Explain { id, lang } => explain::run(&id, lang),
         Command::Lsp { .. } => crate::lsp::run(),
         Command::Corpus { dir, rules, misses, models, models_dir, read_test, read_blind } => {

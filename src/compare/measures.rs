@@ -90,7 +90,9 @@ pub fn measure(facts: &[SentenceFacts], findings: &[Finding]) -> Measures {
     let mut found = vec![[0usize; Category::ALL.len()]; facts.len()];
     for f in findings {
         *m.findings.entry(f.category.id()).or_default() += 1;
-        if let Some(si) = sentence_at(facts, f.start) {
+        // A record-level prompt (Why 2: no options weighed) is not a decision with
+        // no reason: the sentence measures count the sentence checks' findings.
+        if let (Some(si), false) = (sentence_at(facts, f.start), crate::checks::record::is_record_rule(&f.rule)) {
             found[si][f.category.index()] += 1;
         }
     }

@@ -4,7 +4,9 @@
 //! finding is *still present* when the second draft has a finding of the same rule
 //! on the same words (ignoring case and spacing), or, failing that, a finding of the
 //! same category in the sentence that rewrites the one it was in: "Case closed." →
-//! "Case closed on 3 May." still has no reason. Every other finding of the first
+//! "Case closed on 3 May." still has no reason. A record-level finding (the
+//! record has none of the person's words) is still present when the second draft
+//! has the same record-level rule. Every other finding of the first
 //! draft is *resolved*, and every other finding of the second is *introduced*.
 //!
 //! When one draft is in English and the other in Welsh (a note rewritten for a
@@ -165,16 +167,24 @@ fn match_findings(before: &Draft, after: &Draft, rows: &[Row]) -> FindingChanges
     };
     // 1. The same rule on the same words, anywhere.
     claim(&|f, g| g.rule == f.rule && same_words(g.excerpt(&after.text), f.excerpt(&before.text)));
+    // 1b. A record-level finding (on the title, or the first of its kind) is still
+    // present when the second draft has the same record-level rule at all; it never
+    // partners a sentence's finding.
+    let record = |f: &Finding| crate::checks::record::is_record_rule(&f.rule);
+    claim(&|f, g| record(f) && g.rule == f.rule);
     // 2. The same category in the sentence's rewrite.
     let rewrite_of: std::collections::HashMap<usize, usize> =
         rows.iter().filter(|r| matches!(r.kind, RowKind::Changed | RowKind::Same)).filter_map(|r| Some((r.before?, r.after?))).collect();
     claim(&|f, g| {
-        g.category == f.category && before.sentence_of(f).and_then(|s| rewrite_of.get(&s)).is_some_and(|&t| after.sentence_of(g) == Some(t))
+        g.category == f.category
+            && !record(f)
+            && !record(g)
+            && before.sentence_of(f).and_then(|s| rewrite_of.get(&s)).is_some_and(|&t| after.sentence_of(g) == Some(t))
     });
     // 3. Across languages, sentences are only lined up by position: the same
     // category anywhere, in text order.
     if crosses_languages(before.language, after.language) {
-        claim(&|f, g| g.category == f.category);
+        claim(&|f, g| g.category == f.category && record(f) == record(g));
     }
     let mut changes = FindingChanges::default();
     for (i, p) in partner.iter().enumerate() {
@@ -243,6 +253,9 @@ mod tests {
         assert_eq!(m.decisions_with_reason, 1, "{m:?}");
         assert_eq!(m.decisions_without_reason, 0);
         assert_eq!(m.long_welsh_sentences, 1, "{m:?}");
-        assert_eq!(m.findings.values().sum::<usize>(), 0, "{:?}", d.findings);
+        // A record-level prompt stands: the case was closed with its reason, and no
+        // other option is weighed in the note.
+        assert_eq!(m.findings.values().sum::<usize>(), 1, "{:?}", d.findings);
+        assert_eq!(d.findings.iter().map(|f| f.rule.as_str()).collect::<Vec<_>>(), ["rationale/no-alternatives"]);
     }
 }

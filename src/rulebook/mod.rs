@@ -41,6 +41,11 @@ pub const EMBEDDED_RULES: &[(&str, &str)] = &[
     ("en/own-words.toml", include_str!("../rules/en/own-words.toml")),
     ("en/rationale.toml", include_str!("../rules/en/rationale.toml")),
     ("en/outcome-score.toml", include_str!("../rules/en/outcome-score.toml")),
+    ("en/risk.toml", include_str!("../rules/en/risk.toml")),
+    ("en/strengths.toml", include_str!("../rules/en/strengths.toml")),
+    ("en/voice.toml", include_str!("../rules/en/voice.toml")),
+    ("en/analysis.toml", include_str!("../rules/en/analysis.toml")),
+    ("en/late-entry.toml", include_str!("../rules/en/late-entry.toml")),
     ("cy/plain-language.toml", include_str!("../rules/cy/plain-language.toml")),
     ("cy/opinion-as-fact.toml", include_str!("../rules/cy/opinion-as-fact.toml")),
     ("cy/vague.toml", include_str!("../rules/cy/vague.toml")),
@@ -48,6 +53,11 @@ pub const EMBEDDED_RULES: &[(&str, &str)] = &[
     ("cy/own-words.toml", include_str!("../rules/cy/own-words.toml")),
     ("cy/rationale.toml", include_str!("../rules/cy/rationale.toml")),
     ("cy/outcome-score.toml", include_str!("../rules/cy/outcome-score.toml")),
+    ("cy/risk.toml", include_str!("../rules/cy/risk.toml")),
+    ("cy/strengths.toml", include_str!("../rules/cy/strengths.toml")),
+    ("cy/voice.toml", include_str!("../rules/cy/voice.toml")),
+    ("cy/analysis.toml", include_str!("../rules/cy/analysis.toml")),
+    ("cy/late-entry.toml", include_str!("../rules/cy/late-entry.toml")),
 ];
 const EMBEDDED_LABELS: &str = include_str!("../rules/labels.toml");
 const EMBEDDED_MESSAGES: &str = include_str!("../rules/messages.toml");
@@ -248,11 +258,11 @@ impl RuleBook {
             let known: Vec<&str> = Category::ALL.iter().map(|c| c.id()).collect();
             err(at(spec.category.span()), format!("unknown category; known: {}", known.join(", ")))
         })?;
-        // Issue 16's checks have no word lists yet: a rule file for one would be read
-        // and then do nothing, so it is refused.
-        if !checks::has_check(category) {
-            let open: Vec<&str> = Category::ALL.iter().filter(|c| checks::has_check(**c)).map(|c| c.id()).collect();
-            return Err(err(at(spec.category.span()), format!("{category} takes no rule files yet; rule files can be written for: {}", open.join(", "))));
+        // Issue 16's checks reason with signal lists only: terms in a rule file for
+        // one would be read and then do nothing, so they are refused.
+        if !checks::reads_terms(category) && !spec.terms.is_empty() {
+            let signals = checks::signal_names(category).join(", ");
+            return Err(err(at(spec.category.span()), format!("{category} reads no terms; add words to its signal lists instead: {signals}")));
         }
         let parse_severity = |s: &Spanned<String>| {
             Severity::parse(s.get_ref())
