@@ -237,3 +237,25 @@ fn outcome_scores_are_read_in_linear_time() {
         assert_linear(&format!("text of {name}"), &|n| repeat(piece, n), &analyse);
     }
 }
+
+#[test]
+fn record_level_checks_and_the_review_are_linear() {
+    // Dates, quotes, speakers, roles and empty date fields on one long line, in
+    // paragraphs, and as a log: each date's line was once searched back to its start.
+    for (name, piece) in [
+        ("dates on one line", "Fri 07/03/2025 08:00 visited on 3 March 2025, Mum said \"fine by me now\" and Dywedodd Sara: \"iawn wir\". Date recorded:   "),
+        ("a log", "Tue 04/03/2025 18:00 – Fish pie. Risk of neglect.\n"),
+        ("paragraphs", "Home visit – Mr Ifan Morgan, 77\nDate of visit: 3 March 2025   Date recorded: 11 March 2025\nHe cannot cook. Decision: case closed, because he is well.\n\n"),
+    ] {
+        assert_linear(&format!("record checks: {name}"), &|n| repeat(piece, n), &analyse);
+    }
+    let principles = cofnod::review::Principles::embedded();
+    assert_linear(
+        "review scorecard",
+        &|n| repeat("He said the same thing again and again today. Welsh was mentioned.\n", n),
+        &|text: &str| {
+            let draft = cofnod::compare::Draft::analyse(engine(), None, text);
+            std::hint::black_box(cofnod::review::score(&draft, &principles, cofnod::Lang::En));
+        },
+    );
+}

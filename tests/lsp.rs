@@ -238,6 +238,20 @@ fn commands_explain_check_workspace_ignore_and_disable() {
     let r = client.request("workspace/executeCommand", json!({"command": "cofnod.server.explain", "arguments": ["jargon"]}));
     assert!(r.get("error").is_some());
 
+    // "Review this record": the open note's scorecard, in its language or the one asked.
+    let note = file_uri(&dir.path().join("review.md"));
+    client.open(&note, "Home visit – Mr Ifan Morgan\n\nWe will commence the new plan. He told me: \"I want to keep my garden.\"\n", 1);
+    let _ = client.diagnostics(&note, Some(1));
+    let r = client.request("workspace/executeCommand", json!({"command": "cofnod.server.review", "arguments": [note]}));
+    let principles = r["result"]["principles"].as_array().unwrap_or_else(|| panic!("{r}"));
+    assert_eq!(principles.len(), 10);
+    assert_eq!(principles[1]["id"], "plain");
+    assert_eq!(principles[9]["id"], "active-offer");
+    assert_eq!(principles[9]["status"], "not-seen");
+    assert!(r["result"]["markdown"].as_str().unwrap().starts_with("# Record review"));
+    let r = client.request("workspace/executeCommand", json!({"command": "cofnod.server.review", "arguments": [note, "cy"]}));
+    assert!(r["result"]["markdown"].as_str().unwrap().contains("Y Cynnig Rhagweithiol"), "{r}");
+
     let r = client.request("workspace/executeCommand", json!({"command": "cofnod.server.checkWorkspace", "arguments": []}));
     assert_eq!(r["result"], json!({"files": 2, "findings": 1, "errors": 0}));
     let a = file_uri(&dir.path().join("visits/a.md"));

@@ -21,7 +21,9 @@ pub const CMD_EXPLAIN: &str = "cofnod.server.explain";
 pub const CMD_IGNORE: &str = "cofnod.server.ignoreFinding";
 pub const CMD_DISABLE_RULE: &str = "cofnod.server.disableRule";
 pub const CMD_REWRITE: &str = "cofnod.server.rewrite";
-pub const COMMANDS: [&str; 5] = [CMD_CHECK_WORKSPACE, CMD_EXPLAIN, CMD_IGNORE, CMD_DISABLE_RULE, CMD_REWRITE];
+/// The record's scorecard against the recording principles (`crate::review`).
+pub const CMD_REVIEW: &str = "cofnod.server.review";
+pub const COMMANDS: [&str; 6] = [CMD_CHECK_WORKSPACE, CMD_EXPLAIN, CMD_IGNORE, CMD_DISABLE_RULE, CMD_REWRITE, CMD_REVIEW];
 
 pub fn range(index: &LineIndex, start: usize, end: usize, enc: PositionEncoding) -> Range {
     let p = |o| {

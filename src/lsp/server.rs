@@ -13,7 +13,7 @@ use tower_lsp_server::ls_types::notification::Notification;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
-use super::convert::{self, CMD_CHECK_WORKSPACE, CMD_DISABLE_RULE, CMD_EXPLAIN, CMD_IGNORE, CMD_REWRITE};
+use super::convert::{self, CMD_CHECK_WORKSPACE, CMD_DISABLE_RULE, CMD_EXPLAIN, CMD_IGNORE, CMD_REVIEW, CMD_REWRITE};
 use super::settings::ClientSettings;
 use super::text::{DocumentText, TextPosition};
 use super::transport;
@@ -973,6 +973,31 @@ impl LanguageServer for Backend {
                 markdown.push_str(&convert::explanation_markdown(&book, category, lang));
                 let title = book.messages.explanation(category, lang).title.clone();
                 Ok(Some(json!({ "title": title, "markdown": markdown })))
+            }
+            CMD_REVIEW => {
+                // [uri, lang?]: the open note's scorecard, in the note's language unless asked.
+                let uri: Uri = serde_json::from_value(arg(0)).map_err(|e| lsp_error(format!("review: {e}")))?;
+                let setup = self.setup_for(&uri).await.ok_or_else(|| lsp_error("the note could not be read"))?;
+                let text = {
+                    let state = self.state();
+                    let doc = state.docs.get(&uri).ok_or_else(|| lsp_error("the note is not open"))?;
+                    doc.text.text()
+                };
+                let asked = arg(1).as_str().and_then(Lang::parse);
+                let engine = setup.engine.clone();
+                let result = tokio::task::spawn_blocking(move || {
+                    let draft = crate::compare::Draft::analyse(&engine, None, &text);
+                    let lang = asked.unwrap_or(if draft.language == crate::language::DocLanguage::Cy { Lang::Cy } else { Lang::En });
+                    let principles = crate::review::Principles::embedded();
+                    let card = crate::review::score(&draft, &principles, lang);
+                    let markdown = crate::review::text::markdown(&draft, &card, &principles, lang);
+                    let json = serde_json::to_value(crate::review::json::record(String::new(), &draft, &card, &principles, lang)).unwrap_or(Value::Null);
+                    let title = if lang == Lang::Cy { "Adolygiad o'r cofnod" } else { "Record review" };
+                    json!({ "title": title, "markdown": markdown, "principles": json["principles"] })
+                })
+                .await
+                .map_err(|_| lsp_error("the review stopped"))?;
+                Ok(Some(result))
             }
             CMD_IGNORE => {
                 let args: FindingArgs = serde_json::from_value(arg(0)).map_err(|e| lsp_error(format!("ignoreFinding: {e}")))?;

@@ -210,7 +210,8 @@ pub fn score(draft: &Draft, principles: &Principles, lang: Lang) -> Scorecard {
         let decisions = draft.sentences.iter().filter(|s| s.decision).count();
         let (status, note) = if decisions == 0 && why1.is_empty() && brief {
             (Status::NotApplicable, say("no decision recorded", "dim penderfyniad wedi'i gofnodi"))
-        } else if why1.len() <= 1 && why2.is_empty() {
+        } else if why2.is_empty() && (why1.is_empty() || (why1.len() == 1 && m.decisions_with_reason > 0)) {
+            // One slip among reasoned decisions is not a habit.
             (Status::Met, say("decisions give their reasons", "mae penderfyniadau'n rhoi eu rhesymau"))
         } else if why1.len() >= WHY_NOT_SEEN && m.decisions_with_reason == 0 {
             (Status::NotSeen, say("decisions are recorded with no reason", "mae penderfyniadau wedi'u cofnodi heb reswm"))

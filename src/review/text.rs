@@ -41,3 +41,29 @@ pub fn tally(out: &mut String, tally: &Tally, principles: &Principles, lang: Lan
         let _ = writeln!(out, "  {name}{}  {:>16} {:>16} {:>16} {:>18}", " ".repeat(width - name.chars().count()), c[0], c[1], c[2], c[3]);
     }
 }
+
+/// The scorecard as Markdown, for the editor: a table of principles and statuses,
+/// then what to add.
+pub fn markdown(draft: &Draft, card: &Scorecard, principles: &Principles, lang: Lang) -> String {
+    let mut out = String::new();
+    let (title, p_h, s_h, w_h, add_h) = if lang == Lang::Cy {
+        ("Adolygiad o'r cofnod", "Egwyddor", "Statws", "Pam", "Beth i'w ychwanegu")
+    } else {
+        ("Record review", "Principle", "Status", "Why", "What to add")
+    };
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let _ = writeln!(out, "# {title}\n\n| {p_h} | {s_h} | {w_h} |\n|---|---|---|");
+    for p in &card.principles {
+        let lines: Vec<String> = p.evidence.iter().take(3).map(|&i| (draft.text[..draft.findings[i].start].matches('\n').count() + 1).to_string()).collect();
+        let at = if lines.is_empty() { String::new() } else { format!(" ({} {})", if lang == Lang::Cy { "llinell" } else { "line" }, lines.join(", ")) };
+        let _ = writeln!(out, "| {} | {} | {}{at} |", cell(principles.name(p.id, lang)), p.status.name(lang), cell(&p.note));
+    }
+    let short: Vec<_> = card.principles.iter().filter(|p| matches!(p.status, Status::Partly | Status::NotSeen)).collect();
+    if !short.is_empty() {
+        let _ = writeln!(out, "\n## {add_h}\n");
+        for p in short {
+            let _ = writeln!(out, "- **{}**: {}", principles.name(p.id, lang), principles.advice(p.id, lang));
+        }
+    }
+    out
+}

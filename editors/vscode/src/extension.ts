@@ -117,6 +117,7 @@ class CofnodExtension {
             vscode.commands.registerCommand(logic.CLIENT_COMMANDS.explain, (id?: unknown) => this.explain(id)),
             vscode.commands.registerCommand(logic.CLIENT_COMMANDS.restartServer, () => this.restart()),
             vscode.commands.registerCommand(logic.CLIENT_COMMANDS.showOutput, () => this.output.show(true)),
+            vscode.commands.registerCommand(logic.CLIENT_COMMANDS.reviewRecord, () => this.reviewRecord()),
             vscode.commands.registerCommand(logic.INTERNAL_COMMANDS.insertSnippet, (args?: unknown) => this.insertSnippet(args)),
             vscode.window.onDidChangeActiveTextEditor(() => this.updateStatusBar()),
             vscode.workspace.onDidOpenTextDocument(() => this.updateStatusBar()),
@@ -582,6 +583,43 @@ class CofnodExtension {
             await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
         } catch {
             // Without the built-in Markdown extension, show the Markdown text itself.
+            const doc = await vscode.workspace.openTextDocument(uri);
+            await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+        }
+    }
+
+    /** The open note's scorecard against the recording principles, beside it. */
+    private async reviewRecord(): Promise<void> {
+        const editor = vscode.window.activeTextEditor;
+        if (!editor || !logic.isSupportedDocument(editor.document.languageId, editor.document.uri.scheme)) {
+            void vscode.window.showInformationMessage('cofnod: open a note (plain text or Markdown) to review it.');
+            return;
+        }
+        const client = await this.runningClient();
+        if (!client) {
+            return;
+        }
+        const configured = vscode.workspace.getConfiguration('cofnod').get('language');
+        const args: unknown[] = [editor.document.uri.toString()];
+        if (configured === 'en' || configured === 'cy') {
+            args.push(configured);
+        }
+        let review: logic.Explanation | undefined;
+        try {
+            review = logic.parseExplanation(await this.executeServerCommand(client, logic.SERVER_COMMANDS.review, args));
+        } catch (err) {
+            void vscode.window.showErrorMessage(`cofnod could not review this record: ${errorMessage(err)}`);
+            return;
+        }
+        if (!review) {
+            void vscode.window.showErrorMessage('cofnod could not review this record.');
+            return;
+        }
+        const uri = vscode.Uri.from({ scheme: EXPLAIN_SCHEME, path: '/review.md' });
+        this.explanations.set(uri, review.markdown);
+        try {
+            await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
+        } catch {
             const doc = await vscode.workspace.openTextDocument(uri);
             await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
         }

@@ -650,6 +650,7 @@ export const SERVER_COMMANDS = {
     explain: 'cofnod.server.explain',
     ignoreFinding: 'cofnod.server.ignoreFinding',
     disableRule: 'cofnod.server.disableRule',
+    review: 'cofnod.server.review',
 } as const;
 
 /** The extension's own commands (contributed in package.json). */
@@ -658,6 +659,7 @@ export const CLIENT_COMMANDS = {
     explain: 'cofnod.explain',
     restartServer: 'cofnod.restartServer',
     showOutput: 'cofnod.showOutput',
+    reviewRecord: 'cofnod.reviewRecord',
 } as const;
 
 /** Commands the server's code actions call on the client; not shown in the palette. */
