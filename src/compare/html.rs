@@ -207,6 +207,29 @@ fn categories_table(out: &mut String, counts: &[CategoryCounts], labels: &Labels
     out.push_str("</tbody></table>");
 }
 
+/// The record review's principles, each draft's status.
+fn principles_table(out: &mut String, c: &Comparison, labels: &Labels) {
+    let _ = write!(
+        out,
+        "<table class=\"principles\"><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        esc(labels.get("principle")),
+        esc(labels.get("before")),
+        esc(labels.get("after"))
+    );
+    for p in c.principles(labels.lang) {
+        let class = if p.improved() { " class=\"better\"" } else if p.worsened() { " class=\"worse\"" } else { "" };
+        let _ = write!(
+            out,
+            "<tr data-principle=\"{}\"{class}><td>{}</td><td>{}</td><td>{}</td></tr>",
+            p.id,
+            esc(&p.name),
+            esc(p.before.name(labels.lang)),
+            esc(p.after.name(labels.lang))
+        );
+    }
+    out.push_str("</tbody></table>");
+}
+
 fn measures_table(out: &mut String, c: &Comparison, labels: &Labels) {
     let _ = write!(
         out,
@@ -333,6 +356,8 @@ fn pair_html(out: &mut String, pair: &Pair, n: usize, labels: &Labels) {
             categories_table(out, &c.by_category(), labels);
             let _ = write!(out, "</div><div><h3>{}</h3>", esc(labels.get("measures")));
             measures_table(out, c, labels);
+            let _ = write!(out, "<h3>{}</h3>", esc(labels.get("principles")));
+            principles_table(out, c, labels);
             out.push_str("</div></div>");
             side_by_side(out, c, labels);
             findings_lists(out, c, labels);

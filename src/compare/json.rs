@@ -38,6 +38,9 @@ struct PairJson<'a> {
     categories: Option<Vec<CategoryCounts>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     summary: Option<Summary>,
+    /// The record review's principles, before and after (`cofnod review`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    principles: Option<Vec<super::PrincipleChange>>,
 }
 
 #[derive(Serialize)]
@@ -118,6 +121,7 @@ pub fn render(pairs: &[Pair], class: Option<&ClassSummary>, labels: &Labels) -> 
                 after: None,
                 categories: None,
                 summary: None,
+                principles: None,
             };
             if let Ok(c) = &p.result {
                 let (b, a) = drafts(c);
@@ -125,6 +129,7 @@ pub fn render(pairs: &[Pair], class: Option<&ClassSummary>, labels: &Labels) -> 
                 j.after = Some(a);
                 j.categories = Some(c.by_category());
                 j.summary = Some(summarise(c, labels));
+                j.principles = Some(c.principles(labels.lang));
             }
             j
         })

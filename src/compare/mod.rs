@@ -81,6 +81,30 @@ pub struct FindingChanges {
     pub introduced: Vec<usize>,
 }
 
+/// One principle's status in each draft.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct PrincipleChange {
+    pub id: &'static str,
+    pub name: String,
+    pub before: crate::review::Status,
+    pub after: crate::review::Status,
+}
+
+impl PrincipleChange {
+    fn judged(&self) -> bool {
+        self.before != crate::review::Status::NotApplicable && self.after != crate::review::Status::NotApplicable
+    }
+
+    /// Met more fully after than before.
+    pub fn improved(&self) -> bool {
+        self.judged() && self.after < self.before
+    }
+
+    pub fn worsened(&self) -> bool {
+        self.judged() && self.after > self.before
+    }
+}
+
 pub struct Comparison {
     pub before: Draft,
     pub after: Draft,
@@ -93,6 +117,19 @@ impl Comparison {
     /// One draft in English and the other in Welsh.
     pub fn crosses_languages(&self) -> bool {
         crosses_languages(self.before.language, self.after.language)
+    }
+
+    /// The record review's scorecard of each draft (`crate::review`), principle by
+    /// principle: what a trainer sees improve besides the findings.
+    pub fn principles(&self, lang: crate::language::Lang) -> Vec<PrincipleChange> {
+        let principles = crate::review::Principles::embedded();
+        let b = crate::review::score(&self.before, &principles, lang);
+        let a = crate::review::score(&self.after, &principles, lang);
+        b.principles
+            .iter()
+            .zip(&a.principles)
+            .map(|(b, a)| PrincipleChange { id: b.id, name: principles.name(b.id, lang).to_string(), before: b.status, after: a.status })
+            .collect()
     }
 
     /// Per category: findings before, after, resolved, still present, introduced.

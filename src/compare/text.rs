@@ -115,6 +115,15 @@ fn render_comparison(out: &mut String, c: &Comparison, labels: &Labels) {
         out.push('\n');
     }
 
+    // The recording principles, as `cofnod review` scores each draft.
+    let principles = c.principles(labels.lang);
+    let name_w = principles.iter().map(|p| width(&p.name)).max().unwrap_or(0).max(width(labels.get("principles")));
+    let _ = writeln!(out, "\n{}  {}  {}", pad(labels.get("principles"), name_w + 2), labels.get("before"), labels.get("after"));
+    for p in &principles {
+        let mark = if p.improved() { "+" } else if p.worsened() { "!" } else { " " };
+        let _ = writeln!(out, "  {} {mark} {} → {}", pad(&p.name, name_w), p.before.name(labels.lang), p.after.name(labels.lang));
+    }
+
     // The findings themselves.
     let (bi, ai) = (LineIndex::new(&c.before.text), LineIndex::new(&c.after.text));
     let lists: [(&str, Vec<String>); 3] = [
