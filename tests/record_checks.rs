@@ -153,3 +153,19 @@ fn short_clean_notes_get_no_new_findings() {
         assert_eq!(new_checks(note), vec![], "{note}");
     }
 }
+
+#[test]
+fn a_review_that_scores_outcomes_needs_their_end_scores() {
+    let text = "Review – Mrs Alwen Parry
+Date of review: 4 August 2025   Date recorded: 4 August 2025
+Present: Alwen and her daughter, Sara Parry.
+Outcome 1 – \"Getting to the hairdresser every fortnight.\" Start score: 2. Alwen said, \"Sara takes me on her day off.\"
+Outcome 2 – \"Eating a hot dinner every day.\" Start score: 4. The frozen meals are delivered on Mondays.
+I think both outcomes are moving the right way, because she has been to the hairdresser four times since June.";
+    assert_eq!(new_checks(text), vec![("outcome-score/no-end-score".to_string(), "Review – Mrs Alwen Parry".to_string())]);
+    let scored = text.replace("Start score: 2.", "Start score: 2. Now: 8.").replace("Start score: 4.", "Start score: 4. Now: 6.");
+    assert_eq!(new_checks(&scored), vec![]);
+    // A review that does not score outcomes at all is not asked for end scores.
+    let unscored = text.replace(" Start score: 2.", "").replace(" Start score: 4.", "");
+    assert!(!has(&unscored, "outcome-score/no-end-score"));
+}

@@ -13,7 +13,7 @@ use crate::finding::{Category, Finding};
 use crate::rulebook::LangRules;
 use crate::safe_text::floor_boundary;
 
-pub const SIGNALS: &[&str] = &["score-word", "scale-meaning", "baseline-goal", "persons-words", "other-scale"];
+pub const SIGNALS: &[&str] = &["score-word", "scale-meaning", "baseline-goal", "persons-words", "other-scale", "review-record", "outcome-word", "end-word"];
 
 /// Words that may follow a score's number ("scored 4 today", "6 ar hyn o bryd").
 const AFTER_SCORE: &[&str] = &["today", "now", "in", "on", "at", "and", "by", "for", "out", "this", "when", "since", "heddiw", "nawr", "rŵan", "ar", "yn", "ym", "a", "ac", "erbyn", "ers", "allan"];
@@ -105,7 +105,7 @@ impl Check for OutcomeScore {
 
 /// A score in `text[start..end]`: "N/10" or "N out of 10", or, after a score word at
 /// `worded`, the first number from 0 to 10 that is not part of a date or a time.
-fn score_in(text: &str, start: usize, end: usize, worded: Option<usize>) -> Option<(usize, usize)> {
+pub(crate) fn score_in(text: &str, start: usize, end: usize, worded: Option<usize>) -> Option<(usize, usize)> {
     let s = &text[start..end];
     let b = s.as_bytes();
     let number_at = |i: usize| -> Option<(usize, usize)> {

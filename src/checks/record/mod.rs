@@ -17,6 +17,7 @@
 pub mod dates;
 mod alternatives;
 mod analysis;
+mod end_scores;
 mod late_entry;
 mod strengths;
 mod voice;
@@ -70,6 +71,14 @@ pub struct BlockSignals {
     pub has_reason: bool,
     /// The block is under a reason label ("Reason:", "Rheswm:").
     pub reason_label: bool,
+    /// The block's first sentence names a review or a closure.
+    pub review_title: bool,
+    /// Personal outcomes are named ("outcome", "what matters", an outcome label).
+    pub outcome_named: bool,
+    /// Outcomes are scored here ("score", "sgôr").
+    pub scoring: bool,
+    /// A score that is the one at the end ("now 6", or one with no start or goal).
+    pub end_score: bool,
     /// The block's text starts a line with a date ("Fri 07/03/2025 08:00 – ...").
     pub line_dated: bool,
 }
@@ -153,6 +162,7 @@ pub fn block_signals(cx: &Context, b: usize) -> BlockSignals {
         s.judgement |= own || cx.has_unquoted(si, set(a, "judgement")) || (reading && cx.has_unquoted(si, set(Category::Rationale, "reason")));
         s.late_marker |= cx.has(si, set(Category::LateEntry, "late-marker"));
         alternatives::read_sentence(cx, si, &mut s, &rel);
+        end_scores::read_sentence(cx, si, &mut s);
     }
     alternatives::read_block(cx, b, &mut s);
     late_entry::read_block(doc, b, &mut s);
@@ -265,6 +275,7 @@ pub fn run(view: &RecordView, out: &mut Vec<Finding>) {
     analysis::run(view, out);
     late_entry::run(view, out);
     alternatives::run(view, out);
+    end_scores::run(view, out);
 }
 
 /// Is `rule` one of the record-level rules (read from the whole record, placed on
@@ -282,6 +293,7 @@ pub const RECORD_RULES: &[&str] = &[
     "late-entry/unmarked",
     "late-entry/missing-date",
     "rationale/no-alternatives",
+    "outcome-score/no-end-score",
 ];
 
 /// The categories that have record-level rules.
