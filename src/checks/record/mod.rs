@@ -170,7 +170,7 @@ pub fn block_signals(cx: &Context, b: usize) -> BlockSignals {
     s
 }
 
-/// "aged 9", "age 15", "9 oed", "(7)": a child's age in a title or opening line.
+/// "aged 9", "age 15", "9 oed", "7 months": a child's age in a title or opening line.
 fn young_age(text: &str) -> bool {
     let lower = text.to_lowercase();
     let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
@@ -296,5 +296,26 @@ pub const RECORD_RULES: &[&str] = &[
     "outcome-score/no-end-score",
 ];
 
-/// The categories that have record-level rules.
-pub const CATEGORIES: &[Category] = &[Category::Strengths, Category::Voice, Category::Analysis, Category::LateEntry, Category::Rationale];
+#[cfg(test)]
+mod tests {
+    use super::RECORD_RULES;
+    use crate::finding::Category;
+    use crate::language::Lang;
+
+    #[test]
+    fn every_record_rule_has_its_message_and_prompt_in_both_languages() {
+        let book = crate::rulebook::RuleBook::embedded();
+        for rule in RECORD_RULES {
+            let (cat, name) = rule.split_once('/').unwrap();
+            let cat = Category::from_id(cat).unwrap();
+            let key = if *rule == "late-entry/unmarked" { "message".to_string() } else { name.to_string() };
+            let prompt = if key == "message" { "prompt".to_string() } else { format!("{key}-prompt") };
+            for lang in [Lang::En, Lang::Cy] {
+                for k in [&key, &prompt] {
+                    // A missing key renders as the key itself.
+                    assert_ne!(book.messages.get(cat, lang, k), k.as_str(), "{rule} {lang:?} {k}");
+                }
+            }
+        }
+    }
+}
