@@ -20,6 +20,11 @@ pub(super) fn read_sentence(cx: &Context, si: usize, s: &mut BlockSignals) {
         s.review_title |= cx.has(si, set("review-record"));
     }
     s.outcome_named |= cx.has(si, set("outcome-word")) || doc.block_of(si).context == Some(crate::document::LabelKind::Outcome);
+    // Scores are numbers: a sentence with no digit has none (most sentences).
+    if !doc.text[sentence.start..sentence.end].bytes().any(|b| b.is_ascii_digit()) {
+        s.scoring |= cx.has_unquoted(si, set("score-word"));
+        return;
+    }
     // "Now: 9", "End: 7", "heddiw … (10)": a number from 0 to 10 just after an end word.
     let number = |t: usize| doc.tokens.get(t).is_some_and(|t| doc.text[t.start..t.end].parse::<u32>().is_ok_and(|n| n <= 10));
     if cx.hits(si, set("end-word")).any(|h| (h.end..(h.end + 3).min(sentence.tokens.end)).any(number)) {

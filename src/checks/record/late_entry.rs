@@ -48,6 +48,10 @@ pub(super) fn read_block(doc: &Document, b: usize, s: &mut BlockSignals) {
     let line_start = text[window..from].rfind(['\n', '\r']).map_or(window, |i| window + i + 1);
     let from = line_start;
     let body = &text[from..block.end];
+    // Dates hold digits: a block without one has none (most blocks).
+    if !body.bytes().any(|b| b.is_ascii_digit()) {
+        return;
+    }
     for d in dates::find(body, from) {
         // Its line's start, looked for a bounded way back (one long line must not be
         // searched from its start for every date in it).

@@ -141,7 +141,8 @@ pub fn block_signals(cx: &Context, b: usize) -> BlockSignals {
             s.long_record |= cx.has(si, set(a, "long-record"));
             s.brief_record |= cx.has(si, set(a, "brief-record"));
         }
-        s.child |= cx.has(si, set(v, "child")) || young_age(doc.sentence_text(sentence));
+        // A child's age is read in a block's opening sentence (a title, a name line).
+        s.child |= cx.has(si, set(v, "child")) || (si == range.start && young_age(doc.sentence_text(sentence)));
         s.deficits += cx.unquoted_hits(si, set(Category::Strengths, "deficit")).count() as u16;
         // "not able to", "nid yw'n gallu": a strength word negated is a deficit.
         for h in cx.unquoted_hits(si, set(Category::Strengths, "strength")) {

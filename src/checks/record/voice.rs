@@ -39,7 +39,9 @@ pub(super) fn read_sentence(cx: &Context, si: usize, s: &mut BlockSignals, rel: 
             sentence_speaker.get_or_insert(speaker);
         }
     }
-    for q in doc.quotes.iter().filter(|q| q.start >= sentence.start && q.start < sentence.end) {
+    // The sentence's quotes, found by bisection (quotes are in text order).
+    let first = doc.quotes.partition_point(|q| q.start < sentence.start);
+    for q in doc.quotes[first..].iter().take_while(|q| q.start < sentence.end) {
         // A quote of a few words may be a term ("so-called 'respite'"), not speech.
         let words = doc.text[q.start..q.end].split_whitespace().count();
         if words >= 3 && !said_by_other(q.start) {
