@@ -3,8 +3,9 @@
 //! nothing that makes it defensible: no reason or evidence ("because", "since she
 //! fell twice") and nothing in place ("a pendant alarm is fitted", "the plan is").
 //! Read a block at a time with the next block's first sentence, like the other
-//! sentence checks (what the editor's cache re-checks together). One finding per
-//! block, at its first bare claim.
+//! sentence checks (what the editor's cache re-checks together). A block's first
+//! claim is read (one finding a block at most): a later claim in a block whose first
+//! is supported is taken to share its reasons.
 
 use super::{prompt, Check, Context, RuleRef};
 use crate::document::LabelKind;
