@@ -140,7 +140,7 @@ const OPINION_PARTLY: usize = 6;
 
 /// Words in a record's first line that make it brief (a call, a log) or a visit:
 /// records where personal outcomes are not expected.
-const BRIEF_OR_VISIT: &[&str] = &["phone", "telephone", "call", "log", "duty", "email", "visit", "ffôn", "galwad", "alwad", "log", "dyletswydd", "e-bost", "ymweliad"];
+const BRIEF_OR_VISIT: &[&str] = &["phone", "telephone", "call", "log", "duty", "email", "visit", "ffôn", "galwad", "alwad", "dyletswydd", "e-bost", "ymweliad"];
 
 /// Sentences of five words or more that repeat an earlier sentence's five-word
 /// run: one is a slip, this many is padding.
@@ -148,8 +148,8 @@ const REPEATS_PARTLY: usize = 3;
 const REPEATS_NOT_SEEN: usize = 8;
 const REPEAT_RUN: usize = 5;
 
-/// A record longer than this is long for one record: partly proportionate, unless
-/// it is an assessment or a report (which may need it).
+/// A record longer than this is long for one record: partly proportionate (a long
+/// assessment may need its length; the reader judges that).
 const LONG_RECORD_WORDS: usize = 1500;
 
 pub fn score(draft: &Draft, principles: &Principles, lang: Lang) -> Scorecard {
