@@ -179,6 +179,22 @@ impl<'a> Context<'a> {
         hit.start - self.doc.sentences[si].tokens.start
     }
 
+    /// For each block, the first sentence of the next block that has sentences: what
+    /// the editor's cache re-checks with a block (engine.rs, `AnalysisCache`). Found
+    /// in one pass from the end, so a run of blocks with no sentences is not walked
+    /// once per block.
+    pub fn next_block_first_sentences(&self) -> Vec<Option<usize>> {
+        let mut next_first = vec![None; self.doc.block_sentences.len()];
+        let mut after = None;
+        for (b, range) in self.doc.block_sentences.iter().enumerate().rev() {
+            next_first[b] = after;
+            if !range.is_empty() {
+                after = Some(range.start);
+            }
+        }
+        next_first
+    }
+
     /// The next sentence in the same block, if any.
     pub fn next_in_block(&self, si: usize) -> Option<usize> {
         let next = si + 1;

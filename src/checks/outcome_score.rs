@@ -60,16 +60,7 @@ impl Check for OutcomeScore {
         // A block at a time (a paragraph, a list item, a labelled line), read with the
         // first sentence of the next block: what the editor's cache re-checks
         // together (engine.rs, `AnalysisCache`).
-        // The first sentence after each block, found in one pass from the end (a run
-        // of blocks with no sentences must not be walked once per block).
-        let mut next_first = vec![None; doc.block_sentences.len()];
-        let mut after = None;
-        for (b, range) in doc.block_sentences.iter().enumerate().rev() {
-            next_first[b] = after;
-            if !range.is_empty() {
-                after = Some(range.start);
-            }
-        }
+        let next_first = cx.next_block_first_sentences();
         for (b, range) in doc.block_sentences.iter().enumerate() {
             let next_first = next_first[b];
             let mut first_score = None;

@@ -42,14 +42,7 @@ impl Check for Risk {
         let owned = LangRules::signal_set(Category::Analysis, "judgement");
         let support = [LangRules::signal_set(cat, "risk-basis"), LangRules::signal_set(cat, "risk-plan")];
         let doc = cx.doc;
-        let mut next_first = vec![None; doc.block_sentences.len()];
-        let mut after = None;
-        for (b, range) in doc.block_sentences.iter().enumerate().rev() {
-            next_first[b] = after;
-            if !range.is_empty() {
-                after = Some(range.start);
-            }
-        }
+        let next_first = cx.next_block_first_sentences();
         for (b, range) in doc.block_sentences.iter().enumerate() {
             if range.is_empty() {
                 continue;

@@ -205,17 +205,23 @@ fn strip_suffix_ignoring_case<'a>(file: &'a str, suffix: &str) -> Option<&'a str
 /// The models, unless `--models off`. Compare ignores cofnod.toml: a workshop's
 /// pairs are all read with the embedded rules, the same for every participant.
 fn load_models(opts: &Options) -> Option<Models> {
-    if opts.models.unwrap_or_default() == ModelUse::Off {
+    models_unless_off(opts.models, opts.models_dir.as_deref(), "comparing")
+}
+
+/// The installed models, unless `use` is off; without them (not installed, or
+/// unreadable), says so once and goes on with the rules (`doing`: "comparing").
+pub(super) fn models_unless_off(model_use: Option<ModelUse>, dir: Option<&Path>, doing: &str) -> Option<Models> {
+    if model_use.unwrap_or_default() == ModelUse::Off {
         return None;
     }
-    match Models::load(&store::models_dir(opts.models_dir.as_deref(), None)) {
+    match Models::load(&store::models_dir(dir, None)) {
         Ok(models) => Some(models),
         Err(ModelError::NotInstalled(_)) => {
-            eprintln!("cofnod: no models installed; comparing with the embedded rules only (`cofnod models install` adds the model checks)");
+            eprintln!("cofnod: no models installed; {doing} with the embedded rules only (`cofnod models install` adds the model checks)");
             None
         }
         Err(e) => {
-            eprintln!("cofnod: {e}; comparing with the embedded rules only");
+            eprintln!("cofnod: {e}; {doing} with the embedded rules only");
             None
         }
     }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use crate::compare::Draft;
 use crate::input;
 use crate::language::Lang;
-use crate::models::{store, ModelError, ModelUse, Models};
+use crate::models::{ModelUse, Models};
 use crate::review::{self, Principles, Tally};
 use crate::safe_text;
 use crate::Engine;
@@ -132,18 +132,5 @@ pub fn run(opts: Options) -> i32 {
 }
 
 fn load_models(opts: &Options) -> Option<Models> {
-    if opts.models.unwrap_or_default() == ModelUse::Off {
-        return None;
-    }
-    match Models::load(&store::models_dir(opts.models_dir.as_deref(), None)) {
-        Ok(models) => Some(models),
-        Err(ModelError::NotInstalled(_)) => {
-            eprintln!("cofnod: no models installed; reviewing with the embedded rules only");
-            None
-        }
-        Err(e) => {
-            eprintln!("cofnod: {e}; reviewing with the embedded rules only");
-            None
-        }
-    }
+    super::compare::models_unless_off(opts.models, opts.models_dir.as_deref(), "reviewing")
 }
