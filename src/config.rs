@@ -19,6 +19,13 @@
 //! [models]
 //! use = "auto"                        # or "off": rules only
 //! dir = "/srv/cofnod/models"          # where installed models are, relative to this file
+//!
+//! [export]                            # exports checked by `cofnod check` (CSV, XLSX, JSON...)
+//! columns = ["Case note"]             # the text (several are joined as paragraphs)
+//! id_column = "Record ID"
+//! group_column = "Team"               # or an author, a service
+//! date_column = "Date"
+//! sheet = "Contacts"                  # a workbook's sheet (default: the first)
 //! ```
 
 use serde::Deserialize;
@@ -47,6 +54,19 @@ struct ConfigSpec {
     files: FilesSpec,
     #[serde(default)]
     models: ModelsSpec,
+    #[serde(default)]
+    export: ExportSpec,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExportSpec {
+    #[serde(default)]
+    columns: Vec<String>,
+    id_column: Option<String>,
+    group_column: Option<String>,
+    date_column: Option<String>,
+    sheet: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -121,6 +141,8 @@ pub struct Config {
     pub models_dir: Option<PathBuf>,
     /// `[files] max_size_mb`, in bytes.
     pub max_note_bytes: Option<u64>,
+    /// `[export]`: the columns of exports.
+    pub export: crate::export::Options,
 }
 
 impl Config {
@@ -265,6 +287,13 @@ impl Config {
             models: spec.models.use_,
             models_dir,
             max_note_bytes,
+            export: crate::export::Options {
+                columns: spec.export.columns,
+                id_column: spec.export.id_column,
+                group_column: spec.export.group_column,
+                date_column: spec.export.date_column,
+                sheet: spec.export.sheet,
+            },
         })
     }
 

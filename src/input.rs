@@ -42,6 +42,9 @@ pub enum InputError {
     SystemFile,
     #[error("not UTF-8 text")]
     NotUtf8,
+    /// A file in a format cofnod reads (a Word document) that cannot be read as one.
+    #[error("{0}")]
+    Format(String),
 }
 
 /// Bytes that only binary files contain within their first few kilobytes.
@@ -112,6 +115,17 @@ pub enum Found {
 /// inside `dir`: a link planted in a shared folder must not make cofnod read, and
 /// print lines of, a file elsewhere.
 pub fn notes_under(dir: &Path) -> (Vec<Found>, usize) {
+    files_under(dir, is_note)
+}
+
+/// Is this a file `cofnod check` reads: a note, a Word document or an export
+/// (CSV, TSV, XLSX, ODS, JSON, JSON Lines)?
+pub fn is_checkable(path: &Path) -> bool {
+    is_note(path) || crate::export::is_docx(path) || crate::export::Kind::of(path).is_some()
+}
+
+/// As [`notes_under`], for the files `accept` takes.
+pub fn files_under(dir: &Path, accept: fn(&Path) -> bool) -> (Vec<Found>, usize) {
     let walker = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| {
         e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
     });
@@ -130,7 +144,7 @@ pub fn notes_under(dir: &Path) -> (Vec<Found>, usize) {
         if entry.file_type().is_dir() {
             continue;
         }
-        if !is_note(entry.path()) {
+        if !accept(entry.path()) {
             others += 1;
             continue;
         }
@@ -178,6 +192,16 @@ fn kind_of(file_type: std::fs::FileType) -> &'static str {
 /// checked on the open handle (so it cannot be swapped after a check by name), and
 /// reading stops one byte past the limit.
 pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, InputError> {
+    let (file, len) = open_regular(path)?;
+    if len > limit {
+        return Err(InputError::TooLarge(limit));
+    }
+    read_limited(file, limit, len)
+}
+
+/// Opens a regular file for reading, without waiting (see [`read_bytes`]), and
+/// gives its size: an export is then read as a stream.
+pub fn open_regular(path: &Path) -> Result<(std::fs::File, u64), InputError> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -190,10 +214,7 @@ pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, InputError> {
     if !meta.file_type().is_file() {
         return Err(InputError::Special(kind_of(meta.file_type())));
     }
-    if meta.len() > limit {
-        return Err(InputError::TooLarge(limit));
-    }
-    read_limited(file, limit, meta.len())
+    Ok((file, meta.len()))
 }
 
 /// Reads standard input, up to `limit` bytes.

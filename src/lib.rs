@@ -6,6 +6,7 @@ pub mod checks;
 pub mod compare;
 pub mod document;
 pub mod engine;
+pub mod export;
 pub mod finding;
 pub mod language;
 pub mod position;

@@ -56,7 +56,7 @@ fn notes() -> tempfile::TempDir {
     std::fs::create_dir(d.join("cymraeg")).unwrap();
     std::fs::write(d.join("cymraeg/nodyn.md"), "# Ymweliad\n\nRoedd y tŷ mewn cyflwr ofnadwy.\n").unwrap();
     std::fs::write(d.join("clean.txt"), "I counted 14 bags of rubbish in the front room.\n").unwrap();
-    std::fs::write(d.join("letter.docx"), b"PK\x03\x04").unwrap();
+    std::fs::write(d.join("letter.pdf"), b"%PDF-1.7").unwrap();
     std::fs::create_dir(d.join(".git")).unwrap();
     std::fs::write(d.join(".git/HEAD.txt"), "Case closed.").unwrap();
     dir
@@ -75,7 +75,7 @@ fn text_output_names_file_line_and_column_and_ends_with_a_summary() {
     assert!(!text.contains("\x1b["), "no colour when not a terminal");
     assert_eq!(
         text.lines().last().unwrap(),
-        "3 files checked: 3 findings (opinion-as-fact 1, rationale 1, vague 1); 1 skipped (not .txt or .md)"
+        "3 files checked: 3 findings (opinion-as-fact 1, rationale 1, vague 1); 1 skipped (not a note, a Word document or an export)"
     );
 }
 

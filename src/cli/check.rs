@@ -1,5 +1,5 @@
-//! `cofnod check`: many notes, one engine per configuration, analysed in parallel and
-//! reported in order. Each file's report is written as soon as it and the files
+//! `cofnod check`: many notes (and the records of exports), one engine per
+//! configuration, analysed in parallel and reported in order. Each file's report is written as soon as it and the files
 //! before it are done (and flushed before waiting for more), and only a few files
 //! are in hand at once: memory
 //! stays flat however many notes a run has, and a run that is stopped part-way (a
@@ -10,18 +10,44 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 
-use super::report::{FileReport, Json, ReportedFinding, Reporter, Summary, Text};
-use super::{exit, Format};
+use super::report::{self, FileReport, ReportedFinding, Reporter, Summary};
+use super::{exit, LangArg};
 use crate::config::{self, Config, RuleFile};
 use crate::engine::Engine;
+use crate::export::{self, Item, Records};
 use crate::input::{self, InputError};
 use crate::models::{store, ModelError, ModelUse, Models};
 use crate::position::LineIndex;
 use crate::safe_text;
 
+/// `cofnod check --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// Findings with their lines, for people.
+    Text,
+    /// JSON version 1, one document.
+    Json,
+    /// JSON Lines: a line per file or record, then the summary.
+    Jsonl,
+    /// A row per finding, for Excel and Power BI.
+    Csv,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+    /// A dashboard for managers: totals per check, group and month (use --out).
+    Html,
+}
+
 pub struct Options {
     pub paths: Vec<PathBuf>,
-    pub format: Format,
+    pub format: CheckFormat,
+    /// Where the report goes (default: standard output).
+    pub out: Option<PathBuf>,
+    /// The export's columns, from the command line (they win over `[export]`).
+    pub export: export::Options,
+    /// The dashboard's language.
+    pub lang: Option<LangArg>,
+    /// Replace groups (authors, teams) and record ids in the dashboard and reports.
+    pub anonymise: bool,
     pub rules: Vec<PathBuf>,
     pub config: Option<PathBuf>,
     pub no_config: bool,
@@ -35,27 +61,49 @@ enum Target {
     Stdin,
     /// A file, and whether it was found by walking a folder (rather than named).
     File(PathBuf, bool),
-    /// Something a folder walk found that cannot be checked, and why.
+    /// An export of records, and whether it was found by walking a folder.
+    Export(PathBuf, export::Kind, bool),
+    /// Something that cannot be checked, and why.
     Problem(PathBuf, String),
 }
 
-/// Expands folders into the notes they contain, sorted, skipping hidden folders.
+impl Target {
+    fn path(&self) -> PathBuf {
+        match self {
+            Target::Stdin => PathBuf::from("-"),
+            Target::File(p, _) | Target::Export(p, _, _) | Target::Problem(p, _) => p.clone(),
+        }
+    }
+}
+
+fn target_of(path: PathBuf, walked: bool) -> Target {
+    match export::Kind::of(&path) {
+        Some(kind) => Target::Export(path, kind, walked),
+        None => Target::File(path, walked),
+    }
+}
+
+/// Expands folders into the notes and exports they contain, sorted, skipping hidden
+/// folders.
 fn collect(paths: &[PathBuf], skipped: &mut usize) -> Vec<Target> {
     let mut targets = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
             targets.push(Target::Stdin);
         } else if path.is_dir() {
-            let (found, others) = input::notes_under(path);
+            let (found, others) = input::files_under(path, input::is_checkable);
             targets.extend(found.into_iter().map(|f| match f {
-                input::Found::Note(p) => Target::File(p, true),
+                input::Found::Note(p) => target_of(p, true),
                 input::Found::Problem(p, why) => Target::Problem(p, why),
             }));
             *skipped += others;
-        } else if input::is_note(path) {
-            targets.push(Target::File(path.clone(), false));
+        } else if input::is_checkable(path) {
+            targets.push(target_of(path.clone(), false));
         } else {
-            eprintln!("cofnod: {}: skipped (cofnod checks .txt and .md files)", safe_text::path(path));
+            eprintln!(
+                "cofnod: {}: skipped (cofnod checks .txt, .md and .docx files, and exports: .csv, .tsv, .xlsx, .ods, .json, .jsonl)",
+                safe_text::path(path)
+            );
             *skipped += 1;
         }
     }
@@ -70,6 +118,8 @@ struct Configured {
     models: Option<ModelUse>,
     /// The largest note this configuration checks.
     max_note_bytes: u64,
+    /// `[export]`: the columns of exports.
+    export: export::Options,
 }
 
 /// Engines by configuration file, built once each.
@@ -88,7 +138,7 @@ impl Engines {
         sources.extend(self.extra.iter().map(|s| crate::rulebook::RuleSource { name: s.name.clone(), text: s.text.clone() }));
         let engine = Engine::with_rules(&sources, config.settings.clone()).map_err(|e| e.to_string())?;
         let max_note_bytes = self.max_note_bytes.or(config.max_note_bytes).unwrap_or(input::DEFAULT_MAX_NOTE_BYTES);
-        Ok(Configured { engine, ignore: config.ignore.clone(), models: config.models, max_note_bytes })
+        Ok(Configured { engine, ignore: config.ignore.clone(), models: config.models, max_note_bytes, export: config.export.clone() })
     }
 
     fn for_dir(&mut self, dir: &Path) -> Arc<Configured> {
@@ -112,14 +162,58 @@ impl Engines {
     }
 }
 
-fn check_one(target: &Target, configured: &Configured, models: Option<&Models>, for_text: bool) -> FileReport {
+/// What a worker checks: a note, or a record of an export.
+enum Work {
+    Target(Target),
+    Record(Arc<PathBuf>, export::Record),
+    /// An export that cannot be read (further), and why.
+    ExportProblem(Arc<PathBuf>, String),
+}
+
+struct Job {
+    work: Work,
+    configured: Arc<Configured>,
+    /// Bytes in hand while it is checked, to ration memory.
+    size: u64,
+    /// Bytes of input it accounts for, for the progress bar.
+    progress: u64,
+}
+
+fn check_text(report: &mut FileReport, text: &str, configured: &Configured, models: Option<&Models>, for_text: bool) {
+    let analysis = match models {
+        Some(models) => configured.engine.analyse_with_models(text, models),
+        None => configured.engine.analyse(text),
+    };
+    let index = LineIndex::new(text);
+    report.findings = analysis.findings.into_iter().map(|f| ReportedFinding::new(f, text, &index, for_text)).collect();
+    report.language = analysis.language.code();
+}
+
+fn check_one(work: &Work, configured: &Configured, models: Option<&Models>, for_text: bool) -> FileReport {
     let limit = configured.max_note_bytes;
-    let (mut report, decoded) = match target {
-        Target::Stdin => (FileReport::new(Path::new("-")), input::read_stdin(limit)),
-        Target::File(path, _) => (FileReport::new(path), input::read(path, limit)),
-        Target::Problem(path, why) => {
+    let (mut report, decoded) = match work {
+        Work::Target(Target::Stdin) => (FileReport::new(Path::new("-")), input::read_stdin(limit)),
+        Work::Target(Target::File(path, _)) if export::is_docx(path) => (FileReport::new(path), export::docx::read(path, limit)),
+        Work::Target(Target::File(path, _)) => (FileReport::new(path), input::read(path, limit)),
+        Work::Target(Target::Problem(path, why)) => {
             let mut report = FileReport::new(path);
             report.error = Some(why.clone());
+            return report;
+        }
+        Work::ExportProblem(path, why) => {
+            let mut report = FileReport::new(path);
+            report.error = Some(why.clone());
+            return report;
+        }
+        Work::Target(Target::Export(..)) => unreachable!("exports are opened by the feed"),
+        Work::Record(path, record) => {
+            let mut report = FileReport::new(path);
+            report.record = Some(record.info.clone());
+            report.encoding = Some(record.encoding);
+            match &record.text {
+                Ok(text) => check_text(&mut report, text, configured, models, for_text),
+                Err(problem) => report.error = Some(problem.clone()),
+            }
             return report;
         }
     };
@@ -127,17 +221,77 @@ fn check_one(target: &Target, configured: &Configured, models: Option<&Models>, 
         Err(InputError::Empty) => report.empty = true,
         Err(e) => report.error = Some(e.to_string()),
         Ok(d) => {
-            let analysis = match models {
-                Some(models) => configured.engine.analyse_with_models(&d.text, models),
-                None => configured.engine.analyse(&d.text),
-            };
-            let index = LineIndex::new(&d.text);
-            report.findings = analysis.findings.into_iter().map(|f| ReportedFinding::new(f, &d.text, &index, for_text)).collect();
-            report.language = analysis.language.code();
+            check_text(&mut report, &d.text, configured, models, for_text);
             report.encoding = Some(d.encoding);
         }
     }
     report
+}
+
+/// The jobs of a run, in order: the files named and found, with each export opened
+/// when its turn comes and its records taken one at a time.
+struct Feed {
+    targets: std::vec::IntoIter<(Target, Arc<Configured>, u64)>,
+    /// The export being read: its path, engine, records, size and bytes counted so far.
+    export: Option<OpenExport>,
+    peeked: Option<Job>,
+    /// The command line's export options.
+    options: export::Options,
+}
+
+struct OpenExport {
+    path: Arc<PathBuf>,
+    configured: Arc<Configured>,
+    records: Records,
+    size: u64,
+    counted: u64,
+}
+
+impl Feed {
+    fn peek(&mut self) -> Option<&Job> {
+        if self.peeked.is_none() {
+            self.peeked = self.pull();
+        }
+        self.peeked.as_ref()
+    }
+
+    fn take(&mut self) -> Option<Job> {
+        self.peek();
+        self.peeked.take()
+    }
+
+    fn pull(&mut self) -> Option<Job> {
+        loop {
+            if let Some(open) = &mut self.export {
+                match open.records.next() {
+                    Some(Item::Record(record)) => {
+                        let size = record.text.as_ref().map_or(0, |t| t.len() as u64);
+                        let at = record.read_to.unwrap_or(open.counted).clamp(open.counted, open.size);
+                        let progress = at - open.counted;
+                        open.counted = at;
+                        return Some(Job { work: Work::Record(open.path.clone(), record), configured: open.configured.clone(), size, progress });
+                    }
+                    Some(Item::Fatal(problem)) => {
+                        let progress = open.size - open.counted;
+                        open.counted = open.size;
+                        return Some(Job { work: Work::ExportProblem(open.path.clone(), problem), configured: open.configured.clone(), size: 0, progress });
+                    }
+                    None => {
+                        self.export = None;
+                        continue;
+                    }
+                }
+            }
+            let (target, configured, size) = self.targets.next()?;
+            if let Target::Export(path, kind, _) = &target {
+                let options = self.options.or(&configured.export);
+                let records = export::open(path, *kind, &options, configured.max_note_bytes);
+                self.export = Some(OpenExport { path: Arc::new(path.clone()), configured, records, size, counted: 0 });
+                continue;
+            }
+            return Some(Job { work: Work::Target(target), configured, size, progress: size });
+        }
+    }
 }
 
 /// Files analysed ahead of the next one to be written, per worker: enough to keep
@@ -149,23 +303,33 @@ const AHEAD_PER_WORKER: usize = 4;
 /// since a note's analysis and report take some tens of times its size.
 const IN_HAND_BYTES: u64 = 32 * input::MB;
 
-/// Where the run is: the next job to take, how many reports are written, the bytes
-/// of the jobs taken but not yet written, the reports done but not yet written,
-/// how many workers wait for room (so that only then is anyone woken), and whether a
-/// worker is writing.
+/// Where the run is: the jobs still to take, how many were taken and how many
+/// reports are written, the bytes of the jobs taken but not yet written, the reports
+/// done but not yet written, how many workers wait for room (so that only then is
+/// anyone woken), and whether a worker is writing.
 struct Progress {
-    next: usize,
+    feed: Feed,
+    taken: usize,
     written: usize,
     in_hand: u64,
     stop: bool,
-    done: BTreeMap<usize, (FileReport, Vec<u8>)>,
+    done: BTreeMap<usize, Done>,
     idle_workers: usize,
     writing: bool,
 }
 
+/// A job checked and rendered, waiting for its turn to be written.
+struct Done {
+    report: FileReport,
+    bytes: Vec<u8>,
+    /// The job's bytes in hand, and the input bytes it accounts for.
+    size: u64,
+    advance: u64,
+}
+
 /// The report being written, the totals so far, and the first write error.
 struct Output {
-    out: std::io::BufWriter<std::io::Stdout>,
+    out: std::io::BufWriter<Box<dyn Write + Send>>,
     summary: Summary,
     error: Option<std::io::Error>,
 }
@@ -175,10 +339,10 @@ impl Output {
     fn write(&mut self, reporter: &dyn Reporter, report: &FileReport, bytes: &[u8], json: bool) -> bool {
         self.summary.add(report);
         if report.error.is_some() && json {
-            eprintln!("cofnod: {}: {}", safe_text::for_terminal(&report.path), report.error.as_deref().unwrap_or_default());
+            eprintln!("cofnod: {}: {}", report.name(), safe_text::for_terminal(report.error.as_deref().unwrap_or_default()));
         }
         if self.error.is_none() {
-            if let Err(e) = reporter.begin_file(&mut self.out).and_then(|_| self.out.write_all(bytes)) {
+            if let Err(e) = reporter.begin_file(&mut self.out, report).and_then(|_| self.out.write_all(bytes)) {
                 self.error = Some(e);
             }
         }
@@ -201,6 +365,14 @@ pub fn run(opts: Options) -> i32 {
         for p in missing {
             eprintln!("cofnod: {}: no such file or folder", safe_text::path(p));
         }
+        return exit::USAGE;
+    }
+    if opts.anonymise && !matches!(opts.format, CheckFormat::Html | CheckFormat::Csv | CheckFormat::Sarif) {
+        eprintln!("cofnod: --anonymise applies to --format html, csv and sarif (the other formats report records as they are)");
+        return exit::USAGE;
+    }
+    if opts.lang.is_some() && opts.format != CheckFormat::Html {
+        eprintln!("cofnod: --lang sets the dashboard's language (--format html); messages follow each note's language, or `[messages] language` in cofnod.toml");
         return exit::USAGE;
     }
     if opts.max_file_size == Some(0) {
@@ -240,28 +412,41 @@ pub fn run(opts: Options) -> i32 {
     let mut skipped = 0;
     let targets = collect(&opts.paths, &mut skipped);
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    // The report must not overwrite what it reports on.
+    if let Some(out) = &opts.out {
+        if let Ok(out) = std::fs::canonicalize(out) {
+            if targets.iter().any(|t| std::fs::canonicalize(t.path()).is_ok_and(|p| p == out)) {
+                eprintln!("cofnod: {}: is one of the files being checked; the report will not overwrite it (choose another --out)", safe_text::path(&out));
+                return exit::USAGE;
+            }
+        }
+    }
     let mut jobs: Vec<(Target, Arc<Configured>, u64)> = Vec::with_capacity(targets.len());
+    let mut total_bytes = 0u64;
     for t in targets {
         let dir = match &t {
             Target::Stdin => cwd.clone(),
-            Target::File(p, _) | Target::Problem(p, _) => {
+            Target::File(p, _) | Target::Export(p, _, _) | Target::Problem(p, _) => {
                 p.parent().filter(|d| !d.as_os_str().is_empty()).map_or(cwd.clone(), |d| cwd.join(d))
             }
         };
         let configured = engines.for_dir(&dir);
         // `[files] ignore` leaves out files found in folders; a file named on the
         // command line is always checked.
-        if let Target::File(p, true) | Target::Problem(p, _) = &t {
+        if let Target::File(p, true) | Target::Export(p, _, true) | Target::Problem(p, _) = &t {
             if configured.ignore.is_ignored(&cwd.join(p)) {
                 skipped += 1;
                 continue;
             }
         }
-        // The size as the folder lists it (a pipe or a device says 0), to ration memory.
+        // The size as the folder lists it (a pipe or a device says 0): a note's, to
+        // ration memory; an export's, for the progress bar.
         let size = match &t {
             Target::File(p, _) => std::fs::metadata(p).map_or(0, |m| m.len()).min(configured.max_note_bytes),
+            Target::Export(p, _, _) => std::fs::metadata(p).map_or(0, |m| m.len()),
             Target::Stdin | Target::Problem(..) => 0,
         };
+        total_bytes += size;
         jobs.push((t, configured, size));
     }
 
@@ -293,42 +478,64 @@ pub fn run(opts: Options) -> i32 {
             .as_ref()
     };
 
-    let reporter: Box<dyn Reporter> = match opts.format {
-        Format::Text => {
-            let colour = anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
-            Box::new(Text { colour })
-        }
-        Format::Json => Box::new(Json::new(crate::rulebook::embedded_messages())),
+    let lang = match opts.lang {
+        Some(LangArg::Cy) => crate::language::Lang::Cy,
+        _ => crate::language::Lang::En,
     };
-    let out = std::io::BufWriter::new(std::io::stdout());
+    let reporter: Box<dyn Reporter> = match opts.format {
+        CheckFormat::Text => {
+            let colour = opts.out.is_none() && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
+            Box::new(report::Text { colour })
+        }
+        CheckFormat::Json => Box::new(report::Json::new(crate::rulebook::embedded_messages())),
+        CheckFormat::Jsonl => Box::new(report::Jsonl),
+        CheckFormat::Csv => Box::new(report::Csv::new(opts.anonymise)),
+        CheckFormat::Sarif => Box::new(report::Sarif::new(crate::rulebook::embedded_messages(), opts.anonymise)),
+        CheckFormat::Html => Box::new(report::Dashboard::new(lang, opts.anonymise)),
+    };
+    let sink: Box<dyn Write + Send> = match &opts.out {
+        None => Box::new(std::io::stdout()),
+        Some(path) => match std::fs::File::create(path) {
+            Ok(file) => Box::new(file),
+            Err(e) => {
+                eprintln!("cofnod: {}: could not write the report: {}", safe_text::path(path), e.kind());
+                return exit::WRITE;
+            }
+        },
+    };
+    let out = std::io::BufWriter::with_capacity(64 * 1024, sink);
     let summary = Summary { skipped, ..Summary::default() };
-    let for_text = opts.format == Format::Text;
+    let for_text = opts.format == CheckFormat::Text;
+    let progress = super::progress::Bar::new(total_bytes, opts.out.is_some() || !std::io::IsTerminal::is_terminal(&std::io::stdout()));
 
     // Workers take jobs in order, no further than `ahead` past the next report to be
     // written. The worker that finishes the next report to be written writes it, and
     // any after it that are done, then flushes: no thread waits on another's turn to
     // write, and a thread is woken only when room for more jobs opens.
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).min(jobs.len().max(1));
+    let has_exports = jobs.iter().any(|(t, _, _)| matches!(t, Target::Export(..)));
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let workers = if has_exports { workers } else { workers.min(jobs.len().max(1)) };
     let ahead = workers * AHEAD_PER_WORKER;
-    let shared = Mutex::new(Progress { next: 0, written: 0, in_hand: 0, stop: false, done: BTreeMap::new(), idle_workers: 0, writing: false });
+    let feed = Feed { targets: jobs.into_iter(), export: None, peeked: None, options: opts.export.clone() };
+    let shared = Mutex::new(Progress { feed, taken: 0, written: 0, in_hand: 0, stop: false, done: BTreeMap::new(), idle_workers: 0, writing: false });
     let room = Condvar::new();
     let output = Mutex::new(Output { out, summary, error: None });
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            let (jobs, shared, room, output, reporter, models_for) = (&jobs, &shared, &room, &output, &reporter, &models_for);
-            let json = opts.format == Format::Json;
+            let (shared, room, output, reporter, models_for, progress) = (&shared, &room, &output, &reporter, &models_for, &progress);
+            let json = opts.format != CheckFormat::Text;
             scope.spawn(move || loop {
                 // Jobs are taken in order, each when it is near enough the next to be
                 // written and its bytes fit (or nothing else is in hand): the oldest
                 // job in hand never waits, so the run always moves on.
-                let i = {
+                let (i, job) = {
                     let mut p = shared.lock().unwrap_or_else(|e| e.into_inner());
                     loop {
-                        if p.stop || p.next >= jobs.len() {
+                        if p.stop {
                             return;
                         }
-                        let size = jobs[p.next].2;
-                        let near = p.next < p.written + ahead;
+                        let Some(size) = p.feed.peek().map(|j| j.size) else { return };
+                        let near = p.taken < p.written + ahead;
                         let fits = p.in_hand == 0 || p.in_hand + size <= IN_HAND_BYTES;
                         if near && fits {
                             p.in_hand += size;
@@ -338,42 +545,49 @@ pub fn run(opts: Options) -> i32 {
                         p = room.wait(p).unwrap_or_else(|e| e.into_inner());
                         p.idle_workers -= 1;
                     }
-                    p.next += 1;
-                    p.next - 1
+                    let job = p.feed.take().expect("peeked above");
+                    p.taken += 1;
+                    (p.taken - 1, job)
                 };
-                let (target, configured, _) = &jobs[i];
+                let (work, configured) = (&job.work, &job.configured);
                 // A bug in cofnod must not lose the run (or hang it, waiting for this
                 // report): the file gets an error and the others go on.
                 let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    let report = check_one(target, configured, models_for(configured), for_text);
+                    let report = check_one(work, configured, models_for(configured), for_text);
                     let bytes = reporter.render(&report);
                     (report, bytes)
                 }));
                 let (report, bytes) = checked.unwrap_or_else(|_| {
-                    let path = match target {
-                        Target::Stdin => PathBuf::from("-"),
-                        Target::File(p, _) | Target::Problem(p, _) => p.clone(),
+                    let mut report = match work {
+                        Work::Target(t) => FileReport::new(&t.path()),
+                        Work::Record(path, record) => {
+                            let mut r = FileReport::new(path);
+                            r.record = Some(record.info.clone());
+                            r
+                        }
+                        Work::ExportProblem(path, _) => FileReport::new(path),
                     };
-                    let mut report = FileReport::new(&path);
                     report.error = Some("cofnod failed on this file (an internal error; please report it)".to_string());
                     let bytes = reporter.render(&report);
                     (report, bytes)
                 });
+                let (size, advance) = (job.size, job.progress);
+                drop(job);
                 let mut p = shared.lock().unwrap_or_else(|e| e.into_inner());
-                p.done.insert(i, (report, bytes));
+                p.done.insert(i, Done { report, bytes, size, advance });
                 if p.writing {
                     continue; // The worker writing will reach it.
                 }
                 p.writing = true;
                 loop {
                     let written = p.written;
-                    if let Some((report, bytes)) = p.done.remove(&written) {
+                    if let Some(done) = p.done.remove(&written) {
                         drop(p);
-                        let ok = output.lock().unwrap_or_else(|e| e.into_inner()).write(&**reporter, &report, &bytes, json);
-                        drop((report, bytes));
+                        let ok = output.lock().unwrap_or_else(|e| e.into_inner()).write(&**reporter, &done.report, &done.bytes, json);
+                        progress.advance(done.advance, done.report.record.is_some());
                         p = shared.lock().unwrap_or_else(|e| e.into_inner());
                         p.written += 1;
-                        p.in_hand -= jobs[written].2;
+                        p.in_hand -= done.size;
                         p.stop |= !ok;
                         if p.idle_workers > 0 {
                             room.notify_all();
@@ -397,6 +611,7 @@ pub fn run(opts: Options) -> i32 {
             });
         }
     });
+    progress.finish();
     let Output { mut out, summary, error: mut write_error } = output.into_inner().unwrap_or_else(|e| e.into_inner());
     if write_error.is_none() {
         if let Err(e) = reporter.finish(&mut out, &summary).and_then(|_| out.flush()) {

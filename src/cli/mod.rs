@@ -15,6 +15,7 @@ mod check;
 mod compare;
 mod explain;
 mod models;
+mod progress;
 mod review;
 mod rewrite;
 mod report;
@@ -61,15 +62,40 @@ pub enum LangArg {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check notes: files and folders (.txt and .md, recursively), or - for standard input.
-    #[command(after_help = "Exit status: 0 every file checked and no findings; 1 findings; 2 a usage error or a path that does not exist (nothing checked); 3 some files could not be checked (the rest are reported); 4 the report could not be written.")]
+    /// Check notes and exports: files and folders (.txt, .md and .docx; .csv, .tsv,
+    /// .xlsx, .ods, .json and .jsonl with one record per row), or - for standard input.
+    #[command(after_help = "Exports: each row (or JSON object) is one record. The text is the column --column names (several are joined as paragraphs), else one called note, notes, case note, text, narrative, nodyn... The same options can be set in cofnod.toml under [export].\n\nExamples:\n  cofnod check notes/\n  cofnod check export.csv --column \"Case note\" --id-column \"Record ID\" --group-column Team --date-column Date\n  cofnod check export.xlsx --sheet Contacts --format html --out dashboard.html\n  cofnod check export.csv --format sarif --out cofnod.sarif\n\nExit status: 0 every file checked and no findings; 1 findings; 2 a usage error or a path that does not exist (nothing checked); 3 some files or records could not be checked (the rest are reported); 4 the report could not be written.")]
     Check {
         /// Files, folders, or - for standard input.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
-        format: Format,
+        format: check::CheckFormat,
+        /// Write the report to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Exports: the column (or JSON field) holding the note text (repeatable; joined as paragraphs).
+        #[arg(long, value_name = "NAME", help_heading = "Exports")]
+        column: Vec<String>,
+        /// Exports: the column holding each record's id.
+        #[arg(long, value_name = "NAME", help_heading = "Exports")]
+        id_column: Option<String>,
+        /// Exports: the column to group by in reports (team, author, service).
+        #[arg(long, value_name = "NAME", help_heading = "Exports")]
+        group_column: Option<String>,
+        /// Exports: the column holding each record's date (months in the dashboard).
+        #[arg(long, value_name = "NAME", help_heading = "Exports")]
+        date_column: Option<String>,
+        /// Exports: the worksheet of an XLSX or ODS workbook (default: the first).
+        #[arg(long, value_name = "NAME", help_heading = "Exports")]
+        sheet: Option<String>,
+        /// The dashboard's language (--format html; default en).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+        /// Replace groups (authors, teams) and record ids with numbers in the report.
+        #[arg(long)]
+        anonymise: bool,
         /// An extra rule file (repeatable), added to the embedded rules.
         #[arg(long = "rules", value_name = "FILE")]
         rules: Vec<PathBuf>,
@@ -323,8 +349,26 @@ fn run_command() -> i32 {
         }
     };
     match cli.command {
-        Command::Check { paths, format, rules, config, no_config, models, models_dir, max_file_size } => {
-            check::run(check::Options { paths, format, rules, config, no_config, models, models_dir, max_file_size })
+        Command::Check {
+            paths,
+            format,
+            out,
+            column,
+            id_column,
+            group_column,
+            date_column,
+            sheet,
+            lang,
+            anonymise,
+            rules,
+            config,
+            no_config,
+            models,
+            models_dir,
+            max_file_size,
+        } => {
+            let export = crate::export::Options { columns: column, id_column, group_column, date_column, sheet };
+            check::run(check::Options { paths, format, out, export, lang, anonymise, rules, config, no_config, models, models_dir, max_file_size })
         }
         Command::Compare { files, before_text, after_text, pairs, format, lang, anonymise, out, models, models_dir } => {
             compare::run(compare::Options { files, before_text, after_text, pairs, format, lang, anonymise, out, models, models_dir })

@@ -1,12 +1,26 @@
-//! Output of `cofnod check`: text for people (colour only on a terminal) and JSON
-//! version 1 for programs. Both stream file by file, so memory stays flat on
-//! large runs.
+//! Output of `cofnod check`, a module per format: text for people, JSON version 1
+//! and JSON Lines for programs, CSV for spreadsheets, SARIF for code-scanning
+//! dashboards, and an HTML dashboard for managers. All but the dashboard stream
+//! file by file (or record by record), so memory stays flat on large runs; the
+//! dashboard keeps only counts and a few short examples.
 
-use anstyle::{AnsiColor, Style};
+mod csv;
+mod html;
+mod json;
+mod sarif;
+mod text;
+
+pub use self::csv::Csv;
+pub use html::Dashboard;
+pub use json::{Json, Jsonl};
+pub use sarif::Sarif;
+pub use text::Text;
+
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
 
+use crate::export::RecordInfo;
 use crate::finding::{Category, Finding, Severity};
 use crate::language::Lang;
 use crate::position::{LineIndex, Position};
@@ -160,6 +174,9 @@ pub struct FileReport {
     /// The file was read and has no text: nothing to check, and not an error.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub empty: bool,
+    /// For a record of an export: where it is in the export (`path` is the export's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<RecordInfo>,
     pub findings: Vec<ReportedFinding>,
 }
 
@@ -181,14 +198,31 @@ impl FileReport {
             encoding: None,
             error: None,
             empty: false,
+            record: None,
             findings: Vec::new(),
+        }
+    }
+
+    /// The file's name as reports show it: for a record, with its row and id
+    /// ("visits.csv row 12 (id R-104)"). Control characters are escaped.
+    pub fn name(&self) -> String {
+        let path = crate::safe_text::for_terminal(&self.path);
+        match &self.record {
+            None => path.into_owned(),
+            Some(r) => match &r.id {
+                None => format!("{path} row {}", r.row),
+                Some(id) => format!("{path} row {} (id {})", r.row, crate::safe_text::for_terminal(id)),
+            },
         }
     }
 }
 
 #[derive(Default, Serialize)]
 pub struct Summary {
+    /// Reports: files, and records of exports.
     pub files: usize,
+    /// How many of the reports are records of exports.
+    pub records: usize,
     pub findings: usize,
     pub errors: usize,
     pub skipped: usize,
@@ -199,6 +233,7 @@ pub struct Summary {
 impl Summary {
     pub fn add(&mut self, file: &FileReport) {
         self.files += 1;
+        self.records += usize::from(file.record.is_some());
         if file.error.is_some() {
             self.errors += 1;
         }
@@ -211,161 +246,40 @@ impl Summary {
 }
 
 /// Renders a run. `render` is called for each file on the worker threads (so
-/// formatting runs in parallel); `begin_file` and `finish` write on the main thread,
-/// in order.
+/// formatting runs in parallel); `begin_file` (just before the file's rendering is
+/// written) and `finish` are called one at a time, in the files' order.
 pub trait Reporter: Sync {
     fn render(&self, file: &FileReport) -> Vec<u8>;
-    fn begin_file(&self, out: &mut dyn Write) -> std::io::Result<()>;
+    fn begin_file(&self, out: &mut dyn Write, file: &FileReport) -> std::io::Result<()>;
     fn finish(&self, out: &mut dyn Write, summary: &Summary) -> std::io::Result<()>;
 }
 
-/// Text for people. `colour` is decided once (a terminal, and NO_COLOR unset), so
-/// piped output is written plainly instead of being filtered afterwards.
-pub struct Text {
-    pub colour: bool,
+/// `--anonymise`: each group (an author, a team) becomes a number in the order first
+/// met, and each record id the record's number in the run. Used by the reports that
+/// are read one record at a time in order (`begin_file`), so the numbers do not
+/// depend on which thread finished first.
+#[derive(Default)]
+pub struct Pseudonyms {
+    on: bool,
+    groups: std::collections::HashMap<String, usize>,
+    records: usize,
 }
 
-impl Text {
-    fn style(&self, s: Style) -> Style {
-        if self.colour {
-            s
-        } else {
-            Style::new()
+impl Pseudonyms {
+    pub fn new(on: bool) -> Pseudonyms {
+        Pseudonyms { on, ..Pseudonyms::default() }
+    }
+
+    /// The record's details as the report shows them; `group_word` and
+    /// `record_word` name the numbers ("Group 3", "Record 17").
+    pub fn record(&mut self, info: &RecordInfo, group_word: &str, record_word: &str) -> RecordInfo {
+        if !self.on {
+            return info.clone();
         }
-    }
-}
-
-fn severity_style(s: Severity) -> Style {
-    match s {
-        Severity::Error => AnsiColor::Red.on_default().bold(),
-        Severity::Warning => AnsiColor::Yellow.on_default().bold(),
-        Severity::Info => AnsiColor::Cyan.on_default().bold(),
-        Severity::Hint => Style::new().dimmed(),
-    }
-}
-
-impl Reporter for Text {
-    fn render(&self, file: &FileReport) -> Vec<u8> {
-        let mut out = Vec::new();
-        let _ = self.write_file(&mut out, file);
-        out
-    }
-
-    fn begin_file(&self, _out: &mut dyn Write) -> std::io::Result<()> {
-        Ok(())
-    }
-
-    fn finish(&self, out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
-        self.write_summary(out, s)
-    }
-}
-
-impl Text {
-    fn write_file(&self, out: &mut dyn Write, file: &FileReport) -> std::io::Result<()> {
-        let bold = self.style(Style::new().bold());
-        let dim = self.style(Style::new().dimmed());
-        // Names, messages and suggestions are shown with control characters escaped:
-        // a note or a file name must not be able to drive the terminal.
-        let safe = crate::safe_text::for_terminal;
-        let path = safe(&file.path);
-        if let Some(error) = &file.error {
-            let red = self.style(AnsiColor::Red.on_default().bold());
-            return writeln!(out, "{bold}{path}{bold:#}: {red}error{red:#}: {}", safe(error));
-        }
-        if file.empty {
-            return writeln!(out, "{bold}{path}{bold:#}: {dim}empty file; nothing to check{dim:#}");
-        }
-        for f in &file.findings {
-            let sev = self.style(severity_style(f.severity));
-            writeln!(out, "{bold}{path}:{}:{}{bold:#}: {sev}{}{sev:#}: {}", f.start.line, f.start.column, f.category, safe(&f.message))?;
-            let number = f.start.line.to_string();
-            let pad = " ".repeat(number.len());
-            if let Some(shown) = &f.shown {
-                writeln!(out, "  {dim}{number} |{dim:#} {}", shown.line)?;
-                writeln!(out, "  {pad} {dim}|{dim:#} {}{sev}{}{sev:#}", " ".repeat(shown.caret), "^".repeat(shown.width.max(1)))?;
-            }
-            let replacements: Vec<String> =
-                f.suggestions
-                    .iter()
-                    .filter_map(|s| s.replacement.as_ref().map(|r| (r, &s.replaced_text)))
-                    .map(|(r, replaced)| match replaced {
-                        // The fix reaches beyond the finding: say what it replaces.
-                        Some(old) => format!("“{}” → “{}”", safe(old), safe(r)),
-                        None => format!("“{}”", safe(r)),
-                    })
-                    .collect();
-            if !replacements.is_empty() {
-                writeln!(out, "  {pad} {dim}={dim:#} try: {}", replacements.join(", "))?;
-            }
-            for s in f.suggestions.iter().filter(|s| s.replacement.is_none()) {
-                writeln!(out, "  {pad} {dim}={dim:#} {}", safe(&s.description))?;
-            }
-        }
-        Ok(())
-    }
-
-    fn write_summary(&self, out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
-        let files = if s.files == 1 { "1 file" } else { &format!("{} files", s.files) };
-        let mut line = if s.findings == 0 {
-            format!("{files} checked: no findings")
-        } else {
-            let parts: Vec<String> = s.by_category.iter().map(|(c, n)| format!("{c} {n}")).collect();
-            let noun = if s.findings == 1 { "finding" } else { "findings" };
-            format!("{files} checked: {} {noun} ({})", s.findings, parts.join(", "))
-        };
-        if s.errors > 0 {
-            line.push_str(&format!("; {} could not be checked", s.errors));
-        }
-        if s.skipped > 0 {
-            line.push_str(&format!("; {} skipped (not .txt or .md)", s.skipped));
-        }
-        let bold = self.style(Style::new().bold());
-        writeln!(out, "{bold}{line}{bold:#}")
-    }
-}
-
-/// JSON version 1: `{"version":1,"files":[...],"summary":{...},"explanations":{...}}`,
-/// written as it goes. `explanations` holds, for each category that has findings,
-/// its explanation in English and Welsh (principle, why it matters, a bad and a good
-/// example), once rather than in every finding.
-pub struct Json {
-    started: std::sync::atomic::AtomicBool,
-    messages: crate::rulebook::Messages,
-}
-
-impl Json {
-    pub fn new(messages: crate::rulebook::Messages) -> Json {
-        Json { started: Default::default(), messages }
-    }
-}
-
-impl Reporter for Json {
-    fn render(&self, file: &FileReport) -> Vec<u8> {
-        serde_json::to_vec(file).expect("a file report serialises")
-    }
-
-    fn begin_file(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        let started = self.started.swap(true, std::sync::atomic::Ordering::Relaxed);
-        out.write_all(if started { b"," } else { b"{\"version\":1,\"files\":[" })
-    }
-
-    fn finish(&self, out: &mut dyn Write, summary: &Summary) -> std::io::Result<()> {
-        if !self.started.load(std::sync::atomic::Ordering::Relaxed) {
-            out.write_all(b"{\"version\":1,\"files\":[")?;
-        }
-        out.write_all(b"],\"summary\":")?;
-        serde_json::to_writer(&mut *out, summary)?;
-        let explanations: BTreeMap<&str, BTreeMap<&str, &crate::rulebook::Explanation>> = summary
-            .by_category
-            .keys()
-            .filter_map(|id| Category::from_id(id))
-            .map(|cat| {
-                let langs = [Lang::En, Lang::Cy].into_iter().map(|l| (l.code(), self.messages.explanation(cat, l))).collect();
-                (cat.id(), langs)
-            })
-            .collect();
-        out.write_all(b",\"explanations\":")?;
-        serde_json::to_writer(&mut *out, &explanations)?;
-        out.write_all(b"}\n")
+        self.records += 1;
+        let n = self.groups.len() + 1;
+        let group = info.group.as_ref().map(|g| format!("{group_word} {}", *self.groups.entry(g.clone()).or_insert(n)));
+        let id = info.id.as_ref().map(|_| format!("{record_word} {}", self.records));
+        RecordInfo { row: info.row, id, group, date: info.date.clone() }
     }
 }
