@@ -10,6 +10,7 @@ pub mod export;
 pub mod finding;
 pub mod language;
 pub mod position;
+pub mod reported;
 pub mod ignored;
 pub mod lsp;
 pub mod review;

@@ -10,14 +10,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 
-use super::report::{self, FileReport, ReportedFinding, Reporter, Summary};
+use super::report::{self, FileReport, Reporter, Summary};
 use super::{exit, LangArg};
 use crate::config::{self, Config, RuleFile};
 use crate::engine::Engine;
 use crate::export::{self, Item, Records};
 use crate::input::{self, InputError};
 use crate::models::{store, ModelError, ModelUse, Models};
-use crate::position::LineIndex;
 use crate::safe_text;
 
 /// `cofnod check --format`.
@@ -180,13 +179,9 @@ struct Job {
 }
 
 fn check_text(report: &mut FileReport, text: &str, configured: &Configured, models: Option<&Models>, for_text: bool) {
-    let analysis = match models {
-        Some(models) => configured.engine.analyse_with_models(text, models),
-        None => configured.engine.analyse(text),
-    };
-    let index = LineIndex::new(text);
-    report.findings = analysis.findings.into_iter().map(|f| ReportedFinding::new(f, text, &index, for_text)).collect();
-    report.language = analysis.language.code();
+    let checked = crate::reported::check_text(&configured.engine, text, models, for_text);
+    report.findings = checked.findings;
+    report.language = checked.language;
 }
 
 fn check_one(work: &Work, configured: &Configured, models: Option<&Models>, for_text: bool) -> FileReport {
