@@ -7,11 +7,14 @@
 //! - `check` of one file of 20 MB (the default limit) and of 100 MB (the limit
 //!   raised): memory in proportion to the one file;
 //! - `check` of a 50 MB note on one line;
-//! - the language server after opening a 10 MB note.
+//! - the language server after opening a 10 MB note;
+//! - `check` of a CSV export of 250 MB and of 1 GB, one record per row (issue 17):
+//!   throughput, and memory that must not grow with the export.
 //!
 //! Run: `cargo bench --bench huge` (about five minutes; 1.3 GB of temporary files).
 //! `COFNOD_BENCH_BIN=path` measures another build (to compare before and after).
-//! `COFNOD_BENCH_ONLY=bulk|file|line|lsp` runs one part.
+//! `COFNOD_BENCH_ONLY=bulk|file|line|lsp|export` runs one part;
+//! `COFNOD_BENCH_EXPORT_MB=250,1000` sets the exports' sizes.
 
 #[path = "../tests/support/lsp_client.rs"]
 mod lsp_client;
@@ -71,6 +74,30 @@ fn report(what: &str, bytes: u64, (time, peak_kib, code): (Duration, i64, Option
     );
 }
 
+/// A CSV export of about `bytes`: a header, then records of 0.8 to 4 KB made of
+/// corpus texts, with an id, a team and a date. Returns the file's size.
+fn write_export(path: &Path, bytes: u64, texts: &[String]) -> u64 {
+    let mut rng = Lcg(17);
+    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(std::fs::File::create(path).expect("create")));
+    w.write_record(["id", "team", "date", "note"]).unwrap();
+    let (mut total, mut n) = (0u64, 0u64);
+    while total < bytes {
+        let target = 800 + rng.next(3200);
+        let mut note = String::new();
+        while note.len() < target {
+            note.push_str(&texts[rng.next(texts.len())]);
+            note.push_str("\n\n");
+        }
+        let (id, team, date) = (format!("R{n:08}"), format!("Team {}", rng.next(12)), format!("2026-{:02}-{:02}", 1 + rng.next(12), 1 + rng.next(28)));
+        w.write_record([id.as_str(), team.as_str(), date.as_str(), note.trim_end()]).unwrap();
+        total += note.len() as u64 + 40;
+        n += 1;
+    }
+    w.flush().unwrap();
+    drop(w);
+    std::fs::metadata(path).unwrap().len()
+}
+
 fn part(name: &str) -> bool {
     std::env::var("COFNOD_BENCH_ONLY").map_or(true, |only| only == name)
 }
@@ -105,6 +132,21 @@ fn main() {
         report("check --format json, a 50 MB note on one line", bytes, measure(&[&["check", "--format", "json"][..], &args].concat()));
         report("check (text), a 50 MB note on one line", bytes, measure(&[&["check"][..], &args].concat()));
         std::fs::remove_file(&path).unwrap();
+    }
+    if part("export") {
+        let sizes = std::env::var("COFNOD_BENCH_EXPORT_MB").unwrap_or_else(|_| "250,1000".to_string());
+        for mb in sizes.split(',').map(|s| s.trim().parse::<u64>().expect("sizes in MB")) {
+            let path = tmp.path().join(format!("export{mb}.csv"));
+            let bytes = write_export(&path, mb * 1_000_000, &texts);
+            let file = path.to_str().unwrap();
+            let columns = ["--column", "note", "--id-column", "id", "--group-column", "team", "--date-column", "date"];
+            let jsonl = [&["check", "--format", "jsonl", "--out", "/dev/null"][..], &columns, &[file]].concat();
+            report(&format!("check --format jsonl, a CSV export ({mb} MB)"), bytes, measure(&jsonl));
+            let html = tmp.path().join("dashboard.html");
+            let dashboard = [&["check", "--format", "html", "--out", html.to_str().unwrap()][..], &columns, &[file]].concat();
+            report(&format!("check --format html (dashboard), a CSV export ({mb} MB)"), bytes, measure(&dashboard));
+            std::fs::remove_file(&path).unwrap();
+        }
     }
     if part("lsp") {
         let mut note = String::new();

@@ -142,6 +142,11 @@ fn beside_capitals(k: usize, shouted: &dyn Fn(usize) -> bool) -> bool {
 
 /// The capital letters of an acronym-shaped word ("MDT", "A&E", "PAs"), or None.
 fn acronym_letters(word: &str) -> Option<String> {
+    // Most words start in lower case, or go on in it ("Mr", "Sara"): no acronym.
+    let mut chars = word.chars();
+    if !chars.next().is_some_and(|c| c.is_uppercase() || c == '&') || chars.next().is_some_and(char::is_lowercase) && word.chars().count() > 2 {
+        return None;
+    }
     let core = word.strip_suffix('s').filter(|c| c.chars().all(|ch| ch.is_uppercase() || ch == '&')).unwrap_or(word);
     let letters: String = core.chars().filter(|c| c.is_uppercase()).collect();
     let shaped = core.chars().all(|c| c.is_uppercase() || c == '&') && (2..=6).contains(&letters.chars().count());

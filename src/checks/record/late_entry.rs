@@ -60,7 +60,10 @@ pub(super) fn read_block(doc: &Document, b: usize, s: &mut BlockSignals) {
         // What is said before it on its line, in its own sentence.
         let clause = text[line_from..d.start].rfind(". ").map_or(line_from, |i| line_from + i + 2);
         let before = text[clause..d.start].to_lowercase();
-        let role = if clause > line_from && role_of(&before) == DateRole::LineStart { DateRole::Other } else { role_of(&before) };
+        let role = match role_of(&before) {
+            DateRole::LineStart if clause > line_from => DateRole::Other,
+            role => role,
+        };
         if d.start >= block.start || role != DateRole::Other {
             s.dates.push(DateSignal { role, date: rel(d, block.start) });
         }
@@ -88,14 +91,25 @@ fn role_of(before: &str) -> DateRole {
     if weekday && trimmed.split_whitespace().count() <= 2 && !trimmed.contains("date") && !trimmed.contains("dyddiad") {
         return DateRole::LineStart;
     }
-    let last = |words: &[&str]| words.iter().filter_map(|w| before.rfind(w)).max();
-    match (last(RECORDED), last(EVENT)) {
+    // Where each list's word last starts: one pass over the text for both lists.
+    let (mut recorded, mut event) = (None, None);
+    for m in role_words().find_overlapping_iter(before) {
+        let last = if m.pattern().as_usize() < RECORDED.len() { &mut recorded } else { &mut event };
+        *last = (*last).max(Some(m.start()));
+    }
+    match (recorded, event) {
         (Some(r), Some(e)) if r > e => DateRole::Recorded,
         (Some(_), None) => DateRole::Recorded,
         (_, Some(_)) => DateRole::Event,
         (None, None) if trimmed == "date" || trimmed == "dyddiad" => DateRole::LineStart,
         _ => DateRole::Other,
     }
+}
+
+/// RECORDED then EVENT, as one automaton.
+fn role_words() -> &'static aho_corasick::AhoCorasick {
+    static WORDS: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    WORDS.get_or_init(|| aho_corasick::AhoCorasick::new(RECORDED.iter().chain(EVENT)).expect("the word lists build"))
 }
 
 /// Bytes before a date read for what it dates.
@@ -128,6 +142,10 @@ fn empty_date_field(text: &str) -> Option<(usize, usize)> {
             let offset = seg.as_ptr() as usize - content.as_ptr() as usize;
             seg_start = offset;
             let Some(colon) = seg.find(':') else { continue };
+            // Most labels name no date: look before lowering the case.
+            if !contains_ignore_ascii_case(&seg[..colon], "date") && !contains_ignore_ascii_case(&seg[..colon], "dyddiad") {
+                continue;
+            }
             let label = seg[..colon].to_lowercase();
             let value = seg[colon + 1..].trim().trim_matches(['/', '_', ' ', '.']);
             let dated = label.contains("date") || label.contains("dyddiad");
@@ -140,6 +158,10 @@ fn empty_date_field(text: &str) -> Option<(usize, usize)> {
         let _ = seg_start;
     }
     None
+}
+
+fn contains_ignore_ascii_case(hay: &str, needle: &str) -> bool {
+    hay.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// "Date of visit: 3/3/25   Date recorded:" → the two fields.
