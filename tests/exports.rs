@@ -296,7 +296,7 @@ fn bad_rows_are_per_record_errors_and_the_run_goes_on() {
         [
             (1, Value::Null),
             (2, Value::from("JSON that ends too soon; not checked")),
-            (3, Value::from("not valid JSON; not checked")),
+            (3, Value::from("not valid JSON (or nested too deeply); not checked")),
             (4, Value::from("not a JSON object; not checked")),
             (6, Value::Null)
         ]
@@ -456,4 +456,36 @@ fn a_plain_folder_walk_picks_up_exports_and_word_documents() {
         "{stdout}"
     );
     assert!(stdout.contains("1 skipped (not a note, a Word document or an export)"), "{stdout}");
+}
+
+#[test]
+fn broken_and_hostile_exports_are_errors_for_their_file_and_the_run_goes_on() {
+    let dir = scratch("hostile");
+    // Garbage with an export's name, a truncated workbook, JSON nested past any
+    // sensible depth, a top-level JSON string, and a CSV header with no rows.
+    std::fs::write(dir.join("a.xlsx"), b"\x00\x01 not a workbook SECRET-1").unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet().write_string(0, 0, "note").unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    std::fs::write(dir.join("b.xlsx"), &bytes[..bytes.len() / 2]).unwrap();
+    std::fs::write(dir.join("c.json"), format!("{}SECRET-2{}", "[".repeat(100_000), "]".repeat(100_000))).unwrap();
+    std::fs::write(dir.join("d.json"), "\"SECRET-3\"").unwrap();
+    std::fs::write(dir.join("e.csv"), "id,note\n").unwrap();
+    std::fs::write(dir.join("f.ods"), b"PK\x03\x04 SECRET-4").unwrap();
+    std::fs::write(dir.join("g.txt"), "I will commence the review.\n").unwrap();
+    let o = cofnod(&["check", "--format", "json", "."], &dir);
+    let report = json_of(&o);
+    let files = report["files"].as_array().unwrap();
+    let by_path: BTreeMap<String, Value> = files.iter().map(|f| (f["path"].as_str().unwrap().to_string(), f["error"].clone())).collect();
+    for name in ["a.xlsx", "b.xlsx", "c.json", "d.json", "f.ods"] {
+        let error = by_path[&format!("./{name}")].as_str().unwrap_or_else(|| panic!("{name} has no error: {by_path:?}"));
+        assert!(!error.contains("SECRET"), "{name}: {error}");
+        assert!(!error.contains("internal error"), "{name}: {error}");
+    }
+    // A header and no rows: nothing to check, and no error.
+    let empty = files.iter().find(|f| f["path"] == "./e.csv").unwrap();
+    assert_eq!((&empty["error"], &empty["empty"]), (&Value::Null, &Value::Bool(true)));
+    assert_eq!(by_path["./g.txt"], Value::Null);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("SECRET"));
 }

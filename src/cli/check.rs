@@ -167,6 +167,8 @@ enum Work {
     Record(Arc<PathBuf>, export::Record),
     /// An export that cannot be read (further), and why.
     ExportProblem(Arc<PathBuf>, String),
+    /// An export with a header and no records: nothing to check, and not an error.
+    ExportEmpty(Arc<PathBuf>),
 }
 
 struct Job {
@@ -193,6 +195,11 @@ fn check_one(work: &Work, configured: &Configured, models: Option<&Models>, for_
         Work::Target(Target::Problem(path, why)) => {
             let mut report = FileReport::new(path);
             report.error = Some(why.clone());
+            return report;
+        }
+        Work::ExportEmpty(path) => {
+            let mut report = FileReport::new(path);
+            report.empty = true;
             return report;
         }
         Work::ExportProblem(path, why) => {
@@ -240,6 +247,8 @@ struct OpenExport {
     records: Records,
     size: u64,
     counted: u64,
+    /// Whether it has given anything yet.
+    any: bool,
 }
 
 impl Feed {
@@ -258,7 +267,9 @@ impl Feed {
     fn pull(&mut self) -> Option<Job> {
         loop {
             if let Some(open) = &mut self.export {
-                match open.records.next() {
+                let item = open.records.next();
+                let first = !std::mem::replace(&mut open.any, true);
+                match item {
                     Some(Item::Record(record)) => {
                         let size = record.text.as_ref().map_or(0, |t| t.len() as u64);
                         let at = record.read_to.unwrap_or(open.counted).clamp(open.counted, open.size);
@@ -272,7 +283,11 @@ impl Feed {
                         return Some(Job { work: Work::ExportProblem(open.path.clone(), problem), configured: open.configured.clone(), size: 0, progress });
                     }
                     None => {
-                        self.export = None;
+                        let open = self.export.take().expect("an export is open");
+                        if first {
+                            let progress = open.size;
+                            return Some(Job { work: Work::ExportEmpty(open.path), configured: open.configured, size: 0, progress });
+                        }
                         continue;
                     }
                 }
@@ -281,7 +296,7 @@ impl Feed {
             if let Target::Export(path, kind, _) = &target {
                 let options = self.options.or(&configured.export);
                 let records = export::open(path, *kind, &options, configured.max_note_bytes);
-                self.export = Some(OpenExport { path: Arc::new(path.clone()), configured, records, size, counted: 0 });
+                self.export = Some(OpenExport { path: Arc::new(path.clone()), configured, records, size, counted: 0, any: false });
                 continue;
             }
             return Some(Job { work: Work::Target(target), configured, size, progress: size });
@@ -560,7 +575,7 @@ pub fn run(opts: Options) -> i32 {
                             r.record = Some(record.info.clone());
                             r
                         }
-                        Work::ExportProblem(path, _) => FileReport::new(path),
+                        Work::ExportProblem(path, _) | Work::ExportEmpty(path) => FileReport::new(path),
                     };
                     report.error = Some("cofnod failed on this file (an internal error; please report it)".to_string());
                     let bytes = reporter.render(&report);

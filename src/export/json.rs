@@ -158,7 +158,8 @@ fn json_problem(e: &serde_json::Error, with_place: bool) -> String {
     let what = match e.classify() {
         serde_json::error::Category::Io => return format!("could not read the file ({e})"),
         serde_json::error::Category::Eof => "JSON that ends too soon",
-        serde_json::error::Category::Syntax | serde_json::error::Category::Data => "not valid JSON",
+        serde_json::error::Category::Syntax => "not valid JSON (or nested too deeply)",
+        serde_json::error::Category::Data => "JSON that is neither an array of records (objects) nor one record",
     };
     if with_place {
         format!("{what} (line {}, column {})", e.line(), e.column())

@@ -61,7 +61,7 @@ impl Text {
             return writeln!(out, "{bold}{path}{bold:#}: {red}error{red:#}: {}", safe(error));
         }
         if file.empty {
-            return writeln!(out, "{bold}{path}{bold:#}: {dim}empty file; nothing to check{dim:#}");
+            return writeln!(out, "{bold}{path}{bold:#}: {dim}{}{dim:#}", if crate::export::Kind::of(std::path::Path::new(&file.path)).is_some() { "no records; nothing to check" } else { "empty file; nothing to check" });
         }
         for f in &file.findings {
             let sev = self.style(severity_style(f.severity));
