@@ -1,5 +1,5 @@
 //! Exports from case management systems: spreadsheets, CSV and JSON files holding
-//! one record per row or object, and Word documents holding one record each.
+//! one record per row or object, and Word documents, each checked as one note.
 //!
 //! A module per format reads the file and hands over its records one at a time, in
 //! order, through a small bounded channel: a reader thread per export runs ahead of
@@ -12,8 +12,9 @@
 //!
 //! - CSV and TSV: the `csv` crate, with UTF-16 and a byte order mark transcoded by
 //!   `encoding_rs_io` (Excel's "Unicode text" export is UTF-16 with tabs).
-//! - XLSX and ODS: `calamine`; XLSX rows are streamed, ODS sheets are read whole
-//!   (calamine has no streaming reader for them), so ODS files have a size limit.
+//! - XLSX and ODS: `calamine`; XLSX rows are streamed (but the workbook's shared
+//!   strings, where Excel keeps cells' text, are held whole), ODS sheets are read
+//!   whole (calamine has no streaming reader for them), so ODS files have a size limit.
 //! - JSON: an array of objects (streamed), one object, or JSON Lines.
 //! - DOCX: `zip` and `quick-xml` (both already built for calamine and the model
 //!   installer); see [`docx`].
@@ -332,7 +333,7 @@ impl Decoder {
 }
 
 /// The month a record's date falls in, as `YYYY-MM`: ISO dates ("2026-03-12",
-/// "2026-03-12T09:30:00"), day-first dates ("12/03/2026", "12.03.26") and dates in
+/// "2026-03-12T09:30:00"), day-first dates ("12/03/2026") and dates in
 /// words, in English or Welsh ("12 March 2026", "12fed o Fawrth 2026").
 pub fn month_of(date: &str) -> Option<String> {
     let d = date.trim();
