@@ -69,6 +69,12 @@ impl Engine {
         &self.rules
     }
 
+    /// The language messages are written in, when the settings fix one (else each
+    /// finding's message is in its sentence's language).
+    pub fn message_lang(&self) -> Option<Lang> {
+        self.settings.message_lang
+    }
+
     pub fn analyse(&self, text: &str) -> Analysis {
         let doc = Document::build(text, &self.rules.labels, &self.detector);
         let mut findings = self.check(&doc);

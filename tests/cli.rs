@@ -279,3 +279,16 @@ fn the_readme_example_output_is_what_cofnod_prints() {
         assert!(lines.contains(&line), "README line not in the output: {line:?}\n\noutput:\n{out}");
     }
 }
+
+#[test]
+fn a_welsh_finding_labels_its_fix_in_welsh_unless_messages_are_set_to_english() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("nodyn.txt"), "Cafodd Mr Jones ei gyfeirio at y tîm. Penderfynwyd peidio â chynnig seibiant ar hyn o bryd.\n").unwrap();
+    std::fs::write(dir.path().join("note.txt"), "Case closed.\n").unwrap();
+    let text = stdout(&run(&["check", "nodyn.txt", "note.txt"], dir.path()));
+    assert!(text.contains("= cynnig: “Penderfynwyd peidio â chynnig seibiant ar hyn o bryd” → “"), "{text}");
+    assert!(text.contains("note.txt:1:1: rationale: “Case closed”") && text.contains("= try: "), "English keeps “try”: {text}");
+    std::fs::write(dir.path().join("cofnod.toml"), "[messages]\nlanguage = \"en\"\n").unwrap();
+    let text = stdout(&run(&["check", "nodyn.txt"], dir.path()));
+    assert!(text.contains("= try: “Penderfynwyd") && !text.contains("cynnig:"), "{text}");
+}

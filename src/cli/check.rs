@@ -181,6 +181,7 @@ struct Job {
 }
 
 fn check_text(report: &mut FileReport, text: &str, configured: &Configured, models: Option<&Models>, for_text: bool) {
+    report.message_lang = configured.engine.message_lang();
     let checked = crate::reported::check_text(&configured.engine, text, models, for_text);
     report.findings = checked.findings;
     report.language = checked.language;

@@ -22,6 +22,7 @@ use std::io::Write;
 
 pub use crate::reported::ReportedFinding;
 use crate::export::RecordInfo;
+use crate::language::Lang;
 
 #[derive(Serialize)]
 pub struct FileReport {
@@ -42,6 +43,10 @@ pub struct FileReport {
     /// For a record of an export: where it is in the export (`path` is the export's).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record: Option<RecordInfo>,
+    /// The language of the messages when the configuration fixes one (else each
+    /// finding's); the text view labels its suggestions in it.
+    #[serde(skip)]
+    pub message_lang: Option<Lang>,
     pub findings: Vec<ReportedFinding>,
 }
 
@@ -64,6 +69,7 @@ impl FileReport {
             error: None,
             empty: false,
             record: None,
+            message_lang: None,
             findings: Vec::new(),
         }
     }

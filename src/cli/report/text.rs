@@ -83,7 +83,11 @@ impl Text {
                     })
                     .collect();
             if !replacements.is_empty() {
-                writeln!(out, "  {pad} {dim}={dim:#} try: {}", replacements.join(", "))?;
+                let try_ = match file.message_lang.unwrap_or(f.lang) {
+                    crate::language::Lang::En => "try",
+                    crate::language::Lang::Cy => "cynnig",
+                };
+                writeln!(out, "  {pad} {dim}={dim:#} {try_}: {}", replacements.join(", "))?;
             }
             for s in f.suggestions.iter().filter(|s| s.replacement.is_none()) {
                 writeln!(out, "  {pad} {dim}={dim:#} {}", safe(&s.description))?;
