@@ -26,7 +26,7 @@ pub(super) fn read(path: &Path, delimiter: Option<u8>, options: &Options, limits
         Err(e) => return Err(problem(&e)),
     };
     let columns = Columns::resolve(&headers, options)?;
-    report_chosen_column(path, options, &columns);
+    columns.announce(path, options);
     let mut number = 1u64;
     loop {
         match reader.read_byte_record(&mut row) {
@@ -90,17 +90,5 @@ fn problem(e: &csv::Error) -> String {
     match e.kind() {
         csv::ErrorKind::Io(io) => format!("could not read the file: {}", io.kind()),
         _ => "not a readable CSV file".to_string(),
-    }
-}
-
-/// Says on standard error which column was taken as the note text, when cofnod
-/// chose it.
-pub(super) fn report_chosen_column(path: &Path, options: &Options, columns: &Columns) {
-    if options.columns.is_empty() {
-        eprintln!(
-            "cofnod: {}: checking the column \"{}\" (choose others with --column)",
-            crate::safe_text::path(path),
-            crate::safe_text::for_terminal(&columns.text_names.join("\", \""))
-        );
     }
 }

@@ -51,7 +51,7 @@ impl Objects<'_> {
         if self.fields.is_none() {
             let names: Vec<String> = object.keys().cloned().collect();
             let columns = Columns::resolve_as(&names, self.options, ("field", "fields"))?;
-            super::csv::report_chosen_column(self.path, self.options, &columns);
+            columns.announce(self.path, self.options);
             self.fields = Some((names, columns));
         }
         let (names, columns) = self.fields.as_ref().expect("resolved above");

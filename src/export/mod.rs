@@ -203,9 +203,22 @@ struct Columns {
     text_names: Vec<String>,
 }
 
+/// Headers longer than this are not shown: the first row may be a record (an export
+/// without a header), and errors never show a note's text.
+const HEADER_CHARS_SHOWN: usize = 40;
+
 /// The headers as a message lists them.
 fn list(headers: &[String]) -> String {
-    let shown: Vec<String> = headers.iter().take(40).map(|h| format!("\"{}\"", crate::safe_text::for_terminal(h.trim()))).collect();
+    let shown: Vec<String> = headers
+        .iter()
+        .take(40)
+        .map(|h| match h.trim() {
+            h if h.chars().count() > HEADER_CHARS_SHOWN => {
+                format!("(a cell of {} characters: is the first row a record, not a header?)", h.chars().count())
+            }
+            h => format!("\"{}\"", crate::safe_text::for_terminal(h)),
+        })
+        .collect();
     let more = if headers.len() > 40 { format!(" and {} more", headers.len() - 40) } else { String::new() };
     if shown.is_empty() {
         "none".to_string()
@@ -262,6 +275,18 @@ impl Columns {
         match with_word[..] {
             [one] => Some(one),
             _ => None,
+        }
+    }
+
+    /// Says on standard error which column was taken as the note text, when cofnod
+    /// chose it (no `--column`).
+    fn announce(&self, path: &Path, options: &Options) {
+        if options.columns.is_empty() {
+            eprintln!(
+                "cofnod: {}: checking the column \"{}\" (choose others with --column)",
+                crate::safe_text::path(path),
+                crate::safe_text::for_terminal(&self.text_names.join("\", \""))
+            );
         }
     }
 
@@ -373,6 +398,13 @@ mod tests {
         let o = Options { columns: vec!["Narrative".into()], ..Options::default() };
         let e = Columns::resolve(&headers(&["ID", "Note"]), &o).unwrap_err();
         assert_eq!(e, "no text column called \"Narrative\" (the columns are \"ID\", \"Note\")");
+    }
+
+    #[test]
+    fn a_first_row_of_note_text_is_not_shown_in_the_error() {
+        let first = "Visited Mrs Jones at home today; she was upset about her son";
+        let e = Columns::resolve(&headers(&["17", first]), &Options::default()).unwrap_err();
+        assert!(!e.contains("Mrs Jones") && e.contains("\"17\", (a cell of 60 characters: is the first row a record, not a header?)"), "{e}");
     }
 
     #[test]

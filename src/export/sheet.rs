@@ -51,27 +51,15 @@ fn number(f: f64) -> String {
     }
 }
 
-fn cell_ref(v: &DataRef) -> Option<String> {
-    Some(match v {
-        DataRef::Int(i) => i.to_string(),
-        DataRef::Float(f) => number(*f),
-        DataRef::String(s) => s.clone(),
-        DataRef::SharedString(s) => s.to_string(),
-        DataRef::Bool(b) => b.to_string(),
-        DataRef::DateTime(d) => excel_date(d),
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
-        DataRef::Error(_) | DataRef::Empty => return None,
-    })
-}
-
-fn cell(v: &Data) -> Option<String> {
+/// A cell as text (XLSX cells arrive as `DataRef`, converted with calamine's `From`).
+fn cell(v: Data) -> Option<String> {
     Some(match v {
         Data::Int(i) => i.to_string(),
-        Data::Float(f) => number(*f),
-        Data::String(s) => s.clone(),
+        Data::Float(f) => number(f),
+        Data::String(s) => s,
         Data::Bool(b) => b.to_string(),
-        Data::DateTime(d) => excel_date(d),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::DateTime(d) => excel_date(&d),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s,
         Data::Error(_) | Data::Empty => return None,
     })
 }
@@ -111,7 +99,7 @@ fn emit_rows(
             }
         }
     };
-    super::csv::report_chosen_column(path, options, &columns);
+    columns.announce(path, options);
     while let Some((index, cells)) = rows()? {
         if cells.iter().all(|c| c.as_deref().is_none_or(|s| s.trim().is_empty())) {
             continue;
@@ -150,7 +138,7 @@ pub(super) fn read_xlsx(path: &Path, options: &Options, limits: Limits, emit: &m
                 if cells.len() <= col {
                     cells.resize(col + 1, None);
                 }
-                cells[col] = cell_ref(c.get_value());
+                cells[col] = cell(Data::from(c.get_value().clone()));
             }
         };
         put(&first);
@@ -188,7 +176,7 @@ pub(super) fn read_ods(path: &Path, options: &Options, limits: Limits, emit: &mu
     let mut next_row = || -> Result<Option<(u32, Vec<Option<String>>)>, String> {
         Ok(rows.next().map(|(i, r)| {
             let mut cells = vec![None; first_col as usize];
-            cells.extend(r.iter().map(cell));
+            cells.extend(r.iter().cloned().map(cell));
             (first_row + i as u32, cells)
         }))
     };

@@ -77,14 +77,20 @@ impl FileReport {
     /// The file's name as reports show it: for a record, with its row and id
     /// ("visits.csv row 12 (id R-104)"). Control characters are escaped.
     pub fn name(&self) -> String {
-        let path = crate::safe_text::for_terminal(&self.path);
-        match &self.record {
-            None => path.into_owned(),
-            Some(r) => match &r.id {
-                None => format!("{path} row {}", r.row),
-                Some(id) => format!("{path} row {} (id {})", r.row, crate::safe_text::for_terminal(id)),
-            },
-        }
+        name_of(&self.path, self.record.as_ref())
+    }
+}
+
+/// A file, or a record of an export, as reports name it: "visits.csv row 12 (id
+/// R-104)". Control characters are escaped.
+pub fn name_of(path: &str, record: Option<&RecordInfo>) -> String {
+    let path = crate::safe_text::for_terminal(path);
+    match record {
+        None => path.into_owned(),
+        Some(r) => match &r.id {
+            None => format!("{path} row {}", r.row),
+            Some(id) => format!("{path} row {} (id {})", r.row, crate::safe_text::for_terminal(id)),
+        },
     }
 }
 

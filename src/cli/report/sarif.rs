@@ -26,7 +26,9 @@ struct State {
     started: bool,
     /// Each rule met: its category and severity.
     rules: BTreeMap<String, (Category, Severity)>,
-    /// Files and records that could not be checked: (where, why).
+    /// Files and records that could not be checked: (where, why), the first
+    /// `MAX_NOTIFICATIONS` of them (the summary counts them all), so that an export
+    /// of millions of bad rows does not grow the report's memory.
     problems: Vec<(String, String)>,
 }
 
@@ -76,15 +78,12 @@ impl Reporter for Sarif {
     fn begin_file(&self, out: &mut dyn Write, file: &FileReport) -> std::io::Result<()> {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let record = file.record.as_ref().map(|r| state.pseudonyms.record(r, "Group", "Record"));
-        let where_ = match &record {
-            None => file.path.clone(),
-            Some(r) => match &r.id {
-                Some(id) => format!("{} row {} (id {id})", file.path, r.row),
-                None => format!("{} row {}", file.path, r.row),
-            },
-        };
+        // Named as the other reports name it, after --anonymise.
+        let where_ = super::name_of(&file.path, record.as_ref());
         if let Some(error) = &file.error {
-            state.problems.push((where_.clone(), error.clone()));
+            if state.problems.len() < MAX_NOTIFICATIONS {
+                state.problems.push((where_.clone(), error.clone()));
+            }
         }
         for f in &file.findings {
             state.rules.entry(f.rule.clone()).or_insert((f.category, f.severity));
@@ -160,7 +159,6 @@ impl Reporter for Sarif {
         let notifications: Vec<Value> = state
             .problems
             .iter()
-            .take(MAX_NOTIFICATIONS)
             .map(|(where_, why)| json!({ "level": "error", "message": { "text": format!("{where_}: {why}") } }))
             .collect();
         let tail = json!({
