@@ -24,6 +24,12 @@ import * as logic from './logic';
 const EXPLAIN_SCHEME = 'cofnod-explain';
 const PROBLEMS_VIEW_COMMAND = 'workbench.actions.view.problems';
 
+/**
+ * A message in the display language: English as written here, Welsh from
+ * l10n/bundle.l10n.cy.json when VS Code's display language is Welsh.
+ */
+const t: logic.Translate = (message, ...args) => vscode.l10n.t(message, ...args);
+
 type ServerState = 'stopped' | 'starting' | 'running' | 'failed';
 
 let extension: CofnodExtension | undefined;
@@ -252,7 +258,7 @@ class CofnodExtension {
             }
             // The client only saw a closed pipe: run the program once more to read why it stopped.
             const reason = this.whyItStopped(server.command) ?? errorMessage(err);
-            this.fail(`cofnod: the language server (${server.command} lsp) could not start: ${reason}`, server.source === 'setting');
+            this.fail(t('cofnod: the language server ({0} lsp) could not start: {1}', server.command, reason), server.source === 'setting');
         }
     }
 
@@ -281,11 +287,11 @@ class CofnodExtension {
                     this.output.appendLine('The cofnod server stopped unexpectedly; starting it again.');
                     return { action: CloseAction.Restart, handled: true };
                 }
-                this.failure = 'cofnod stopped 5 times in 3 minutes and was not started again.';
+                this.failure = t('cofnod stopped 5 times in 3 minutes and was not started again.');
                 this.state = 'failed';
                 return {
                     action: CloseAction.DoNotRestart,
-                    message: `${this.failure} Run "cofnod: Restart the language server" to try again; "cofnod: Show output" shows what happened.`,
+                    message: t('{0} Run "cofnod: Restart the language server" to try again; "cofnod: Show output" shows what happened.', this.failure),
                 };
             },
         };
@@ -345,11 +351,13 @@ class CofnodExtension {
     private fail(message: string, offerSettings: boolean): void {
         this.failure = message;
         this.setState('failed');
-        const buttons = offerSettings || message.includes('cofnod.path') ? ['Open Settings', 'Show Output'] : ['Show Output'];
+        const openSettings = t('Open Settings');
+        const showOutput = t('Show Output');
+        const buttons = offerSettings || message.includes('cofnod.path') ? [openSettings, showOutput] : [showOutput];
         void vscode.window.showErrorMessage(message, ...buttons).then((choice) => {
-            if (choice === 'Open Settings') {
+            if (choice === openSettings) {
                 void vscode.commands.executeCommand('workbench.action.openSettings', 'cofnod.path');
-            } else if (choice === 'Show Output') {
+            } else if (choice === showOutput) {
                 this.output.show(true);
             }
         });
@@ -392,14 +400,16 @@ class CofnodExtension {
         if (this.client && this.client.isRunning()) {
             return this.client;
         }
+        const restart = t('Restart');
+        const showOutput = t('Show Output');
         const choice = await vscode.window.showErrorMessage(
-            'cofnod is not running.' + (this.failure ? ` ${this.failure}` : ''),
-            'Restart',
-            'Show Output',
+            t('cofnod is not running.') + (this.failure ? ` ${this.failure}` : ''),
+            restart,
+            showOutput,
         );
-        if (choice === 'Restart') {
+        if (choice === restart) {
             await this.restart();
-        } else if (choice === 'Show Output') {
+        } else if (choice === showOutput) {
             this.output.show(true);
         }
         return undefined;
@@ -447,18 +457,18 @@ class CofnodExtension {
             this.item.text = '$(warning) cofnod';
             this.item.tooltip =
                 this.state === 'failed'
-                    ? `${this.failure || 'cofnod could not start.'}\nClick to show the cofnod output.`
-                    : 'cofnod is not running. Click to show the cofnod output; run "cofnod: Restart the language server" to start it.';
+                    ? `${this.failure || t('cofnod could not start.')}\n${t('Click to show the cofnod output.')}`
+                    : t('cofnod is not running. Click to show the cofnod output; run "cofnod: Restart the language server" to start it.');
             this.item.command = logic.CLIENT_COMMANDS.showOutput;
             this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
         } else if (this.state === 'starting') {
             this.item.text = '$(sync~spin) cofnod';
-            this.item.tooltip = 'cofnod is starting.';
+            this.item.tooltip = t('cofnod is starting.');
             this.item.command = logic.CLIENT_COMMANDS.showOutput;
         } else {
             const status = this.statuses.get(doc.uri.toString());
             this.item.text = logic.formatStatusText(status);
-            this.item.tooltip = logic.formatStatusTooltip(status);
+            this.item.tooltip = logic.formatStatusTooltip(status, t);
             this.item.command = PROBLEMS_VIEW_COMMAND;
         }
         const label = typeof this.item.tooltip === 'string' ? this.item.tooltip.split('\n')[0] : this.item.text;
@@ -488,7 +498,7 @@ class CofnodExtension {
         const folders = vscode.workspace.workspaceFolders ?? [];
         if (folders.length === 0) {
             void vscode.window.showInformationMessage(
-                'cofnod: open a folder first (File → Open Folder…), then run this command to check every note in it.',
+                t('cofnod: open a folder first (File → Open Folder…), then run this command to check every note in it.'),
             );
             return;
         }
@@ -500,7 +510,7 @@ class CofnodExtension {
         let folder = logic.chooseFolder(choices, vscode.window.activeTextEditor?.document.uri.toString())?.folder;
         if (!folder) {
             folder = await vscode.window.showWorkspaceFolderPick({
-                placeHolder: 'Which folder should cofnod check?',
+                placeHolder: t('Which folder should cofnod check?'),
             });
             if (!folder) {
                 return;
@@ -511,7 +521,7 @@ class CofnodExtension {
             const result = await vscode.window.withProgress(
                 {
                     location: vscode.ProgressLocation.Notification,
-                    title: `cofnod: checking the notes in “${target.name}”…`,
+                    title: t('cofnod: checking the notes in “{0}”…', target.name),
                 },
                 () =>
                     this.executeServerCommand(client, logic.SERVER_COMMANDS.checkWorkspace, [
@@ -521,19 +531,17 @@ class CofnodExtension {
             const summary = logic.parseCheckResult(result);
             if (!summary) {
                 this.output.appendLine(`Unexpected reply to ${logic.SERVER_COMMANDS.checkWorkspace}: ${JSON.stringify(result)}`);
-                void vscode.window.showWarningMessage('cofnod checked the folder; see the Problems view for its findings.');
+                void vscode.window.showWarningMessage(t('cofnod checked the folder; see the Problems view for its findings.'));
                 return;
             }
-            const choice = await vscode.window.showInformationMessage(
-                logic.formatCheckSummary(summary, target.name),
-                'Show Problems',
-            );
-            if (choice === 'Show Problems') {
+            const showProblems = t('Show Problems');
+            const choice = await vscode.window.showInformationMessage(logic.formatCheckSummary(summary, target.name, t), showProblems);
+            if (choice === showProblems) {
                 await vscode.commands.executeCommand(PROBLEMS_VIEW_COMMAND);
             }
         } catch (err) {
             this.output.appendLine(`Checking ${target.uri.toString()} failed: ${errorMessage(err)}`);
-            void vscode.window.showErrorMessage(`cofnod could not check “${target.name}”: ${errorMessage(err)}`);
+            void vscode.window.showErrorMessage(t('cofnod could not check “{0}”: {1}', target.name, errorMessage(err)));
         }
     }
 
@@ -570,11 +578,11 @@ class CofnodExtension {
             const result = await this.executeServerCommand(client, logic.SERVER_COMMANDS.explain, lang ? [id, lang] : [id]);
             explanation = logic.parseExplanation(result);
         } catch (err) {
-            void vscode.window.showErrorMessage(`cofnod could not explain “${id}”: ${errorMessage(err)}`);
+            void vscode.window.showErrorMessage(t('cofnod could not explain “{0}”: {1}', id, errorMessage(err)));
             return;
         }
         if (!explanation) {
-            void vscode.window.showErrorMessage(`cofnod has no explanation for “${id}”.`);
+            void vscode.window.showErrorMessage(t('cofnod has no explanation for “{0}”.', id));
             return;
         }
         const uri = vscode.Uri.from({ scheme: EXPLAIN_SCHEME, path: '/' + logic.explanationFileName(id, lang) });
@@ -592,7 +600,7 @@ class CofnodExtension {
     private async reviewRecord(): Promise<void> {
         const editor = vscode.window.activeTextEditor;
         if (!editor || !logic.isSupportedDocument(editor.document.languageId, editor.document.uri.scheme)) {
-            void vscode.window.showInformationMessage('cofnod: open a note (plain text or Markdown) to review it.');
+            void vscode.window.showInformationMessage(t('cofnod: open a note (plain text or Markdown) to review it.'));
             return;
         }
         const client = await this.runningClient();
@@ -608,11 +616,11 @@ class CofnodExtension {
         try {
             review = logic.parseExplanation(await this.executeServerCommand(client, logic.SERVER_COMMANDS.review, args));
         } catch (err) {
-            void vscode.window.showErrorMessage(`cofnod could not review this record: ${errorMessage(err)}`);
+            void vscode.window.showErrorMessage(t('cofnod could not review this record: {0}', errorMessage(err)));
             return;
         }
         if (!review) {
-            void vscode.window.showErrorMessage('cofnod could not review this record.');
+            void vscode.window.showErrorMessage(t('cofnod could not review this record.'));
             return;
         }
         const uri = vscode.Uri.from({ scheme: EXPLAIN_SCHEME, path: '/review.md' });
@@ -630,11 +638,11 @@ class CofnodExtension {
         const categoryItems: vscode.QuickPickItem[] = logic.CATEGORIES.map((c) => ({
             label: c.id,
             description: `${c.title} · ${c.titleCy}`,
-            detail: `Finds ${c.finds}`,
+            detail: t('Finds {0}', t(c.finds)),
         }));
         const pick = vscode.window.createQuickPick<vscode.QuickPickItem>();
-        pick.title = 'cofnod: Explain a finding';
-        pick.placeholder = 'Choose a check, or type a rule id such as plain-language/commence';
+        pick.title = t('cofnod: Explain a finding');
+        pick.placeholder = t('Choose a check, or type a rule id such as plain-language/commence');
         pick.matchOnDescription = true;
         pick.matchOnDetail = true;
         pick.items = categoryItems;
@@ -650,7 +658,7 @@ class CofnodExtension {
             pick.onDidChangeValue((value) => {
                 const typed = value.trim();
                 if (typed !== '' && logic.isFindingId(typed) && !logic.CATEGORY_IDS.includes(typed)) {
-                    pick.items = [{ label: typed, description: 'rule id', alwaysShow: true }, ...categoryItems];
+                    pick.items = [{ label: typed, description: t('rule id'), alwaysShow: true }, ...categoryItems];
                 } else {
                     pick.items = categoryItems;
                 }

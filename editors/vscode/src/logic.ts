@@ -511,18 +511,28 @@ export function languageLabel(language: NoteLanguage): string {
     }
 }
 
-function languageInWords(language: NoteLanguage): string {
+function languageInWords(language: NoteLanguage, t: Translate): string {
     switch (language) {
         case 'en':
-            return 'in English';
+            return t('This note is in English.');
         case 'cy':
-            return 'in Welsh (Cymraeg)';
+            return t('This note is in Welsh (Cymraeg).');
         case 'mixed':
-            return 'in English and Welsh';
+            return t('This note is in English and Welsh.');
         default:
-            return 'in a language cofnod could not tell yet (the note may be too short)';
+            return t('This note is in a language cofnod could not tell yet (the note may be too short).');
     }
 }
+
+/**
+ * Translates a message written in English, with `{0}`, `{1}` … for its arguments: in
+ * the extension this is `vscode.l10n.t` (the Welsh is in l10n/bundle.l10n.cy.json); in
+ * the unit tests, `english`, which only fills in the arguments.
+ */
+export type Translate = (message: string, ...args: Array<string | number | boolean>) => string;
+
+export const english: Translate = (message, ...args) =>
+    message.replace(/\{(\d+)\}/g, (whole, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : whole));
 
 export function plural(n: number, one: string, many = one + 's'): string {
     return `${n} ${n === 1 ? one : many}`;
@@ -536,21 +546,22 @@ export function formatStatusText(status: Pick<NoteStatus, 'language' | 'findings
     return `cofnod: ${languageLabel(status.language)} · ${status.findings}${status.notice ? ' ⚠' : ''}`;
 }
 
-export function formatStatusTooltip(status: Pick<NoteStatus, 'language' | 'findings' | 'notice'> | undefined): string {
+export function formatStatusTooltip(status: Pick<NoteStatus, 'language' | 'findings' | 'notice'> | undefined, t: Translate = english): string {
+    const click = t('Click to open the Problems view.');
     if (status === undefined) {
-        return 'cofnod has not checked this note yet. Click to open the Problems view.';
+        return `${t('cofnod has not checked this note yet.')} ${click}`;
     }
     if (status.notice) {
-        return `cofnod: this note is ${status.notice}.\nClick to open the Problems view.`;
+        // The notice comes from the server, in English.
+        return `${t('cofnod: this note is {0}.', status.notice)}\n${click}`;
     }
     const findings =
         status.findings === 0
-            ? 'cofnod has no suggestions for it.'
-            : `cofnod has ${plural(status.findings, 'suggestion')} for it (${plural(status.findings, 'finding')}).`;
-    return (
-        `This note is ${languageInWords(status.language)}. ${findings}\n` +
-        'Suggestions are underlined in the text. Click to open the Problems view.'
-    );
+            ? t('cofnod has no suggestions for it.')
+            : status.findings === 1
+              ? t('cofnod has 1 suggestion for it (1 finding).')
+              : t('cofnod has {0} suggestions for it ({0} findings).', status.findings);
+    return `${languageInWords(status.language, t)} ${findings}\n${t('Suggestions are underlined in the text.')} ${click}`;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -761,12 +772,21 @@ export function parseCheckResult(result: unknown): CheckResult | undefined {
 }
 
 /** `cofnod checked 12 files in “notes”: 34 findings. 2 files could not be checked.` */
-export function formatCheckSummary(r: CheckResult, folderName?: string): string {
-    const where = folderName ? ` in “${folderName}”` : '';
-    let text = `cofnod checked ${plural(r.files, 'file')}${where}: `;
-    text += r.findings === 0 ? 'no findings.' : `${plural(r.findings, 'finding')}.`;
+export function formatCheckSummary(r: CheckResult, folderName?: string, t: Translate = english): string {
+    let head: string;
+    if (folderName) {
+        head = r.files === 1 ? t('cofnod checked 1 file in “{0}”:', folderName) : t('cofnod checked {0} files in “{1}”:', r.files, folderName);
+    } else {
+        head = r.files === 1 ? t('cofnod checked 1 file:') : t('cofnod checked {0} files:', r.files);
+    }
+    const findings = r.findings === 0 ? t('no findings.') : r.findings === 1 ? t('1 finding.') : t('{0} findings.', r.findings);
+    let text = `${head} ${findings}`;
     if (r.errors > 0) {
-        text += ` ${plural(r.errors, 'file')} could not be checked (see the Problems view).`;
+        text +=
+            ' ' +
+            (r.errors === 1
+                ? t('1 file could not be checked (see the Problems view).')
+                : t('{0} files could not be checked (see the Problems view).', r.errors));
     }
     return text;
 }

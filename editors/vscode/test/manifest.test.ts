@@ -9,6 +9,26 @@ import * as logic from '../src/logic';
 const root = path.resolve(__dirname, '..', '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const properties: Record<string, Record<string, unknown>> = manifest.contributes.configuration.properties;
+const readJson = (file: string): Record<string, string> => JSON.parse(fs.readFileSync(path.join(root, file), 'utf8'));
+// The manifest's words are in package.nls.json (English) and package.nls.cy.json (Welsh).
+const nls = readJson('package.nls.json');
+const nlsCy = readJson('package.nls.cy.json');
+const english = (value: string): string => (/^%.+%$/.test(value) ? nls[value.slice(1, -1)] : value);
+
+/** Every `%key%` the manifest uses. */
+function keysUsed(value: unknown, found: string[] = []): string[] {
+    if (typeof value === 'string' && /^%.+%$/.test(value)) {
+        found.push(value.slice(1, -1));
+    } else if (Array.isArray(value)) {
+        value.forEach((v) => keysUsed(v, found));
+    } else if (value && typeof value === 'object') {
+        Object.values(value).forEach((v) => keysUsed(v, found));
+    }
+    return found;
+}
+
+/** The placeholders of a message: `{0}`, `{1}` … */
+const placeholders = (message: string): string[] => [...new Set(message.match(/\{\d+\}/g) ?? [])].sort();
 
 describe('package.json', () => {
     it('activates on markdown and plain text and points at the bundle', () => {
@@ -34,7 +54,7 @@ describe('package.json', () => {
         const defaults = logic.shapeSettings(() => undefined);
         for (const key of logic.SERVER_SETTING_KEYS) {
             const prop = properties[`cofnod.${key}`];
-            assert.ok(prop.markdownDescription || prop.description, `${key} has a description`);
+            assert.ok(english(String(prop.markdownDescription ?? prop.description ?? '')), `${key} has a description`);
             assert.deepEqual(prop.default, logic.getterOf(defaults)(key), `${key} default`);
         }
         assert.equal(properties['cofnod.path'].default, '');
@@ -61,12 +81,12 @@ describe('package.json', () => {
         }
     });
 
-    it('contributes the four commands and none of the server’s own ids', () => {
+    it('contributes the client’s commands and none of the server’s own ids', () => {
         const ids = manifest.contributes.commands.map((c: { command: string }) => c.command).sort();
         assert.deepEqual(ids, Object.values(logic.CLIENT_COMMANDS).sort());
         for (const c of manifest.contributes.commands) {
             assert.equal(c.category, 'cofnod');
-            assert.ok(c.title);
+            assert.ok(english(c.title), c.command);
         }
         const serverIds: string[] = Object.values(logic.SERVER_COMMANDS);
         const mentioned = JSON.stringify(manifest.contributes);
@@ -74,8 +94,57 @@ describe('package.json', () => {
             assert.equal(mentioned.includes(`"${id}"`), false, `${id} is registered by vscode-languageclient`);
         }
         const explain = manifest.contributes.commands.find((c: { command: string }) => c.command === 'cofnod.explain');
-        assert.equal(explain.title, 'Explain a finding');
+        assert.equal(english(explain.title), 'Explain a finding');
         const check = manifest.contributes.commands.find((c: { command: string }) => c.command === 'cofnod.checkWorkspace');
-        assert.equal(check.title, 'Check the whole workspace folder');
+        assert.equal(english(check.title), 'Check the whole workspace folder');
+    });
+
+    it('has every word of the manifest in English and in Welsh', () => {
+        const used = [...new Set(keysUsed(manifest))].sort();
+        assert.ok(used.length >= 30, `only ${used.length} translated strings`);
+        assert.deepEqual(Object.keys(nls).sort(), used, 'package.nls.json has exactly the keys package.json uses');
+        assert.deepEqual(Object.keys(nlsCy).sort(), used, 'package.nls.cy.json has exactly the keys package.json uses');
+        for (const key of used) {
+            assert.ok(nlsCy[key].trim() !== '', key);
+            assert.deepEqual(placeholders(nlsCy[key]), placeholders(nls[key]), key);
+        }
+        // The command titles a Welsh writer sees in the command palette.
+        assert.equal(nlsCy['command.explain'], 'Esbonio canfyddiad');
+        for (const c of manifest.contributes.commands) {
+            assert.notEqual(nlsCy[c.title.slice(1, -1)], english(c.title), `${c.command} has a Welsh title`);
+        }
+        // Untranslated manifest fields would show English in a Welsh VS Code.
+        for (const [key, prop] of Object.entries(properties)) {
+            for (const field of ['markdownDescription', 'description']) {
+                const value = prop[field];
+                assert.ok(value === undefined || /^%.+%$/.test(String(value)), `${key}.${field} is not in package.nls.json`);
+            }
+        }
+    });
+
+    it('has a Welsh translation of every message the extension shows', () => {
+        const bundle = readJson('l10n/bundle.l10n.cy.json');
+        assert.equal(manifest.l10n, './l10n');
+        const source = fs.readdirSync(path.join(root, 'src'))
+            .filter((f) => f.endsWith('.ts'))
+            .map((f) => fs.readFileSync(path.join(root, 'src', f), 'utf8'))
+            .join('\n');
+        // Every t('…') in the code (messages are single-quoted literals), and the check
+        // descriptions the Explain picker shows through t(c.finds).
+        const messages = [...source.matchAll(/\bt\(\s*'((?:[^'\\]|\\.)*)'/g)].map((m) => m[1].replace(/\\(.)/g, '$1'));
+        messages.push(...logic.CATEGORIES.map((c) => c.finds));
+        assert.ok(messages.length >= 40, `only ${messages.length} messages found`);
+        for (const message of messages) {
+            assert.ok(bundle[message] !== undefined, `no Welsh for: ${message}`);
+            assert.deepEqual(placeholders(bundle[message]), placeholders(message), message);
+        }
+        assert.deepEqual(Object.keys(bundle).filter((k) => !messages.includes(k)), [], 'Welsh for messages the code no longer has');
+    });
+
+    it('packs the translations into the .vsix', () => {
+        const ignore = fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8').split('\n');
+        for (const file of ['package.nls.json', 'package.nls.cy.json', 'l10n/bundle.l10n.cy.json']) {
+            assert.ok(ignore.includes(`!${file}`), file);
+        }
     });
 });

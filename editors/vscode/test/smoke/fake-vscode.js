@@ -364,7 +364,11 @@ function createFakeVscode(opts) {
             },
         }),
         extensions: namespace('extensions', { all: [], getExtension: () => undefined, onDidChange: listen() }),
-        l10n: { t: (s) => (typeof s === 'string' ? s : s.message) },
+        // Like VS Code's with no translation bundle: the English message, arguments filled in.
+        l10n: {
+            t: (s, ...args) =>
+                (typeof s === 'string' ? s : s.message).replace(/\{(\d+)\}/g, (whole, i) => (i < args.length ? String(args[i]) : whole)),
+        },
     };
 
     const root = new Proxy(vscode, {
