@@ -3,7 +3,7 @@
 ;; Copyright (C) 2026 the cofnod authors
 ;; SPDX-License-Identifier: MIT
 ;; Version: 0.1.0
-;; Package-Requires: ((emacs "29.1"))
+;; Package-Requires: ((emacs "28.1") (eglot "1.9"))
 ;; Keywords: wp, languages, convenience
 
 ;;; Commentary:
@@ -14,7 +14,8 @@
 ;; place of the person's own words, and decisions without reasons.
 ;;
 ;; This file runs the cofnod language server (`cofnod lsp') with Eglot, which is
-;; built into Emacs 29, on Markdown and plain text notes (.md and .txt files).
+;; built into Emacs 29 (on Emacs 28, install the eglot package), on Markdown and
+;; plain text notes (.md and .txt files).
 ;; Findings are shown by Flymake, with their messages and quick fixes.
 ;;
 ;; Setup, with cofnod on your PATH and this file on your `load-path':
@@ -181,6 +182,9 @@ Markdown modes come first: they derive from `text-mode'.")
   "The cofnod status of this note, such as \"cofnod: CY·3\".")
 (put 'cofnod--mode-line 'risky-local-variable t)
 
+(defvar-local cofnod--language nil
+  "The language of this note as cofnod sees it: \"en\", \"cy\", \"mixed\" or nil.")
+
 (defconst cofnod--mode-line-entry
   '(cofnod--mode-line (" " cofnod--mode-line))
   "The entry in `mode-line-misc-info'.")
@@ -207,6 +211,7 @@ LANGUAGE and FINDINGS come from the server's `cofnod/status' notification."
   (when-let* (((stringp uri))
               (buffer (find-buffer-visiting (cofnod--uri-to-path uri))))
     (with-current-buffer buffer
+      (setq cofnod--language language)
       (setq cofnod--mode-line
             (propertize (cofnod-status-text language findings)
                         'help-echo (format "cofnod: %s; %s.  See M-x flymake-show-buffer-diagnostics"
@@ -222,7 +227,8 @@ LANGUAGE and FINDINGS come from the server's `cofnod/status' notification."
 (defun cofnod--managed-mode-changed ()
   "Forget the status of a buffer that Eglot no longer manages."
   (unless (bound-and-true-p eglot--managed-mode)
-    (setq cofnod--mode-line nil)))
+    (setq cofnod--mode-line nil
+          cofnod--language nil)))
 
 ;;;; Commands
 
@@ -252,15 +258,34 @@ Wait at most TIMEOUT seconds."
                                             (flymake-diagnostic-beg diag))
                                          lsp))))
 
+(defun cofnod--finding-at-point ()
+  "The cofnod finding at point, as an LSP diagnostic, or nil.
+When findings overlap, the smallest wins."
+  (when-let ((found (cofnod--lsp-diagnostics-at-point)))
+    (cdr (car (sort found (lambda (a b) (< (car a) (car b))))))))
+
+(defun cofnod--finding-id (lsp)
+  "The rule id of the finding LSP (an LSP diagnostic), else its check id."
+  (let ((rule (plist-get (plist-get lsp :data) :rule))
+        (code (plist-get lsp :code)))
+    (cond ((and (stringp rule) (not (string-empty-p rule))) rule)
+          (code (format "%s" code)))))
+
 (defun cofnod-finding-id-at-point ()
   "The rule id of the cofnod finding at point, else its check id, else nil.
 When findings overlap, the smallest wins."
-  (when-let* ((found (cofnod--lsp-diagnostics-at-point))
-              (lsp (cdr (car (sort found (lambda (a b) (< (car a) (car b))))))))
-    (let ((rule (plist-get (plist-get lsp :data) :rule))
-          (code (plist-get lsp :code)))
-      (cond ((and (stringp rule) (not (string-empty-p rule))) rule)
-            (code (format "%s" code))))))
+  (when-let ((lsp (cofnod--finding-at-point)))
+    (cofnod--finding-id lsp)))
+
+(defun cofnod--explain-language (&optional finding)
+  "The language to explain in: \"en\", \"cy\", or nil for English.
+It is `cofnod-language' when that is \"en\" or \"cy\"; else the
+language of FINDING (an LSP diagnostic), if given; else the note's,
+when the note is in one language."
+  (let ((of-finding (plist-get (plist-get finding :data) :lang)))
+    (cond ((member cofnod-language '("en" "cy")) cofnod-language)
+          ((member of-finding '("en" "cy")) of-finding)
+          ((member cofnod--language '("en" "cy")) cofnod--language))))
 
 (defun cofnod--read-id ()
   "Ask for a check or rule id, offering the finding at point."
@@ -280,11 +305,16 @@ When findings overlap, the smallest wins."
   "Explain the cofnod check or rule ID: its principle and examples.
 Interactively, ID is the finding at point; with no finding there, or
 with a prefix argument, you choose.  LANG is \"en\" or \"cy\"; by
-default, `cofnod-language' decides."
-  (interactive (list (cofnod--read-id)))
+default, `cofnod-language' decides, and when it is \"auto\", the
+language of the finding at point, else of the note."
+  (interactive
+   (let* ((finding (cofnod--finding-at-point))
+          (id (cofnod--read-id)))
+     (list id (cofnod--explain-language
+               (and finding (equal id (cofnod--finding-id finding)) finding)))))
   (when (string-empty-p (string-trim id))
     (user-error "cofnod: no check or rule id given"))
-  (let* ((lang (or lang (and (member cofnod-language '("en" "cy")) cofnod-language)))
+  (let* ((lang (or lang (cofnod--explain-language)))
          (result (cofnod--execute "cofnod.server.explain"
                                   (if lang (vector id lang) (vector id))))
          (title (plist-get result :title))
@@ -307,24 +337,46 @@ default, `cofnod-language' decides."
 ;;;###autoload
 (defun cofnod-check-workspace ()
   "Check every .md and .txt note in the project, not only the open ones.
-The findings are listed by `flymake-show-project-diagnostics'."
+The check runs in the background; when it is done, the totals are
+shown and the findings listed by `flymake-show-project-diagnostics'."
   (interactive)
-  (let* ((project (project-current))
-         (folder (and project (expand-file-name (project-root project))))
-         (result (cofnod--execute "cofnod.server.checkWorkspace"
-                                  (if folder (vector (cofnod--path-to-uri folder)) [])
-                                  600))
-         (files (plist-get result :files))
-         (findings (plist-get result :findings))
-         (errors (plist-get result :errors)))
+  (let* ((server (cofnod--server))
+         (buffer (current-buffer))
+         (project (project-current))
+         (folder (and project (expand-file-name (project-root project)))))
+    (message "cofnod: checking the notes in %s..."
+             (if folder (abbreviate-file-name folder) "the workspace"))
+    ;; Asynchronous, so that Emacs is not held up by a large folder, and because
+    ;; a synchronous request leaves unread (on Emacs 28) the findings of notes
+    ;; that arrive in the same read as its answer.
+    (jsonrpc-async-request
+     server :workspace/executeCommand
+     (list :command "cofnod.server.checkWorkspace"
+           :arguments (if folder (vector (cofnod--path-to-uri folder)) []))
+     :timeout 600
+     ;; After the process filter is done: findings that came with the answer
+     ;; are handled first.
+     :success-fn (lambda (result) (run-at-time 0 nil #'cofnod--workspace-checked result buffer))
+     :error-fn (lambda (err)
+                 (message "cofnod: cofnod.server.checkWorkspace failed: %s"
+                          (or (plist-get err :message) err)))
+     :timeout-fn (lambda ()
+                   (message "cofnod: cofnod.server.checkWorkspace did not answer in 600 s")))))
+
+(defun cofnod--workspace-checked (result buffer)
+  "Show the totals in RESULT of `cofnod-check-workspace', run from BUFFER."
+  (let ((files (plist-get result :files))
+        (findings (plist-get result :findings))
+        (errors (plist-get result :errors)))
     (message "cofnod checked %s file%s: %s finding%s%s"
              files (if (eql files 1) "" "s")
              findings (if (eql findings 1) "" "s")
              (if (and (numberp errors) (> errors 0))
                  (format "; %s file%s could not be checked" errors (if (eql errors 1) "" "s"))
                ""))
-    (when (fboundp 'flymake-show-project-diagnostics)
-      (flymake-show-project-diagnostics))))
+    (when (and (fboundp 'flymake-show-project-diagnostics) (buffer-live-p buffer))
+      (with-current-buffer buffer
+        (flymake-show-project-diagnostics)))))
 
 ;;;; Setting up
 

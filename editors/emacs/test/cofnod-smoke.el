@@ -84,6 +84,12 @@
                                    (string-prefix-p "# Title of opinion-as-fact/hostile\n\nExplanation of opinion-as-fact/hostile in cy."
                                                     (buffer-string)))))
         (cofnod-check-workspace)
+        ;; It runs in the background: wait for the request to reach the server.
+        (cofnod-smoke--wait
+         (lambda ()
+           (cl-find-if (lambda (m)
+                         (equal (plist-get (plist-get m :params) :command) "cofnod.server.checkWorkspace"))
+                       (cofnod-smoke--server-log log))))
         (let* ((received (cofnod-smoke--server-log log))
                (init (plist-get (cl-find "initialize" received
                                          :key (lambda (m) (plist-get m :method)) :test #'equal)
