@@ -264,8 +264,35 @@ fn corpus_command_measures_the_shipped_corpus() {
     let out = run(&["corpus"], Path::new(env!("CARGO_MANIFEST_DIR")));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.starts_with("lang category"), "{text}");
+    // COFNOD_MODELS=off (as every test here): the rules alone, and it says so first.
+    assert!(text.starts_with("measured with the rules alone (--models off)\nlang category"), "{text}");
     assert!(text.contains("cy   all"), "{text}");
+}
+
+#[test]
+fn corpus_uses_the_models_by_default_like_check_and_says_when_there_are_none() {
+    // No --models and no COFNOD_MODELS: auto, as `cofnod check`. With no models
+    // installed, both say so once on stderr and go on with the rules.
+    let empty = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_cofnod"))
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env_remove("COFNOD_MODELS")
+            .env("COFNOD_MODELS_DIR", empty.path())
+            .current_dir(root)
+            .output()
+            .unwrap()
+    };
+    let corpus = run(&["corpus"]);
+    assert_eq!(corpus.status.code(), Some(0), "{}", stderr(&corpus));
+    assert!(stdout(&corpus).starts_with("measured with the rules alone (--models off)\n"), "{}", stdout(&corpus));
+    let said = stderr(&corpus);
+    assert_eq!(said.matches("no models installed").count(), 1, "{said}");
+    assert!(said.contains("measuring with the embedded rules only"), "{said}");
+    let check = run(&["check", "corpus/samples"]);
+    assert!(stderr(&check).contains("no models installed; checking with the embedded rules only"), "{}", stderr(&check));
 }
 
 #[test]

@@ -113,9 +113,10 @@ fn quick_fix_and_hover() {
     assert_eq!(fix["edit"]["changes"][&uri], json!([{"range": range(0, 24, 0, 32), "newText": "start"}]));
     let titles: Vec<&str> = actions.iter().map(|a| a["title"].as_str().unwrap()).collect();
     assert!(titles.contains(&"Ignore this finding") && titles.contains(&"Turn off plain-language/commence for this workspace"), "{titles:?}");
-    // No actions away from any finding.
+    // Away from any finding, only the note-wide fix-all.
     let r = client.request("textDocument/codeAction", json!({"textDocument": {"uri": uri}, "range": range(0, 5, 0, 6), "context": {"diagnostics": []}}));
-    assert_eq!(r["result"], json!([]));
+    let kinds: Vec<&str> = r["result"].as_array().unwrap().iter().map(|a| a["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["source.fixAll.cofnod"]);
 
     let r = client.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 1, "character": 16}}));
     let hover = r["result"]["contents"]["value"].as_str().unwrap();
@@ -363,5 +364,189 @@ fn suggest_a_plainer_version_is_offered_checked_and_refuses_a_stale_note() {
     client.diagnostics(&uri, Some(2));
     let r = client.request("workspace/executeCommand", json!({"command": "cofnod.server.rewrite", "arguments": [args]}));
     assert!(r["error"]["message"].as_str().unwrap().contains("changed"), "{r}");
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+/// `text` with an LSP client's edits applied (UTF-16 positions, none overlapping).
+fn apply_edits(text: &str, edits: &[Value]) -> String {
+    let offset = |p: &Value| {
+        let (line, character) = (p["line"].as_u64().unwrap() as usize, p["character"].as_u64().unwrap() as usize);
+        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        let mut units = 0;
+        for (i, c) in text[start..].char_indices() {
+            if units >= character {
+                return start + i;
+            }
+            units += c.len_utf16();
+        }
+        text.len()
+    };
+    let mut spans: Vec<(usize, usize, &str)> =
+        edits.iter().map(|e| (offset(&e["range"]["start"]), offset(&e["range"]["end"]), e["newText"].as_str().unwrap())).collect();
+    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let mut out = text.to_string();
+    for (start, end, new) in spans {
+        out.replace_range(start..end, new);
+    }
+    out
+}
+
+fn code_actions(client: &mut LspClient, uri: &str, range: Value, only: Option<&[&str]>) -> Vec<Value> {
+    let mut context = json!({"diagnostics": []});
+    if let Some(only) = only {
+        context["only"] = json!(only);
+    }
+    let r = client.request("textDocument/codeAction", json!({"textDocument": {"uri": uri}, "range": range, "context": context}));
+    r["result"].as_array().cloned().unwrap_or_else(|| panic!("{r}"))
+}
+
+#[test]
+fn fix_all_applies_every_preferred_plain_language_fix_in_one_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut client, init) = start(dir.path(), json!({"debounceMs": 0}), json!({}));
+    let kinds = &init["result"]["capabilities"]["codeActionProvider"]["codeActionKinds"];
+    assert!(kinds.as_array().unwrap().contains(&json!("source.fixAll.cofnod")), "{kinds}");
+    let uri = file_uri(&dir.path().join("visit.md"));
+    // Emoji and Welsh letters before the words on the first line.
+    let text = "😀 Mrs Ŵen Hâf: we will commence the visits and facilitate a review 👍🏽.\n\
+                He was signposted to the falls service.\nWe will visit regularly.\n";
+    client.open(&uri, text, 1);
+    let diags = client.diagnostics(&uri, Some(1));
+    assert_eq!(rules(&diags), ["plain-language/commence", "plain-language/facilitate", "plain-language/signpost", "vague/frequency"]);
+
+    // A client's fix-all on save asks for source.fixAll only, and gets only this.
+    let actions = code_actions(&mut client, &uri, range(2, 0, 2, 0), Some(&["source.fixAll"]));
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    let fix_all = &actions[0];
+    assert_eq!(fix_all["kind"], "source.fixAll.cofnod");
+    assert_eq!(fix_all["title"], "Fix all plain-language findings in this note");
+    assert!(fix_all.get("isPreferred").is_none());
+    let edits = fix_all["edit"]["changes"][&uri].as_array().unwrap();
+    assert_eq!(edits.len(), 3);
+    assert_eq!(
+        apply_edits(text, edits),
+        "😀 Mrs Ŵen Hâf: we will start the visits and help with a review 👍🏽.\n\
+         He was given details of the falls service.\nWe will visit regularly.\n"
+    );
+    // Asked for everything, on a quick fix: the fix-all comes too; asked for quick
+    // fixes only, it does not (nor the rewrite, a refactor).
+    let all = code_actions(&mut client, &uri, range(0, 25, 0, 25), None);
+    assert!(all.iter().any(|a| a["kind"] == "source.fixAll.cofnod") && all.iter().any(|a| a["kind"] == "quickfix"));
+    let quick = code_actions(&mut client, &uri, range(0, 25, 0, 25), Some(&["quickfix"]));
+    assert!(!quick.is_empty() && quick.iter().all(|a| a["kind"] == "quickfix"), "{quick:?}");
+    let source = code_actions(&mut client, &uri, range(0, 25, 0, 25), Some(&["source"]));
+    assert_eq!(source.iter().map(|a| a["kind"].as_str().unwrap()).collect::<Vec<_>>(), ["source.fixAll.cofnod"]);
+
+    // A Welsh note: the title in Welsh.
+    let cy = file_uri(&dir.path().join("nodyn.md"));
+    client.open(&cy, "Mae Mrs Ŵen Hâf 😀 yn derbyn pecyn gofal. Bydd y gweithiwr yn hwyluso adolygiad.\n", 1);
+    client.diagnostics(&cy, Some(1));
+    let actions = code_actions(&mut client, &cy, range(0, 0, 0, 0), Some(&["source.fixAll"]));
+    assert_eq!(actions[0]["title"], "Trwsio pob canfyddiad iaith glir yn y nodyn hwn");
+    let edits = actions[0]["edit"]["changes"][&cy].as_array().unwrap();
+    assert_eq!(
+        apply_edits("Mae Mrs Ŵen Hâf 😀 yn derbyn pecyn gofal. Bydd y gweithiwr yn hwyluso adolygiad.\n", edits),
+        "Mae Mrs Ŵen Hâf 😀 yn derbyn gofal a chymorth. Bydd y gweithiwr yn hwyluso adolygiad.\n",
+        "a fix that needs the writer's words (hwyluso) is left to them"
+    );
+}
+
+#[test]
+fn no_fix_all_without_a_plain_language_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = quick(dir.path());
+    let uri = file_uri(&dir.path().join("visit.md"));
+    client.open(&uri, "We will visit regularly.\nMum is hostile.\n", 1);
+    assert!(!rules(&client.diagnostics(&uri, Some(1))).iter().any(|r| r.starts_with("plain-language")));
+    assert_eq!(code_actions(&mut client, &uri, range(0, 0, 1, 5), Some(&["source.fixAll"])), Vec::<Value>::new());
+    let all = code_actions(&mut client, &uri, range(0, 0, 1, 5), None);
+    assert!(!all.is_empty() && !all.iter().any(|a| a["kind"].as_str().unwrap().starts_with("source")), "{all:?}");
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+/// Whether the encoder is installed (under CI, a missing one fails the test).
+fn encoder_installed() -> bool {
+    let dir = cofnod::models::store::models_dir(None, None);
+    if cofnod::models::store::spec("encoder").unwrap().path_in(&dir).is_file() {
+        return true;
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("CI is set but the encoder is not installed in {}: run `cofnod models install encoder`", dir.display());
+    }
+    eprintln!("skipped: the encoder is not installed in {} (run `cofnod models install encoder`)", dir.display());
+    false
+}
+
+#[test]
+fn national_outcome_links_on_an_outcome_line_with_the_models() {
+    // Without the models: no such actions, and no error.
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = quick(dir.path());
+    let uri = file_uri(&dir.path().join("plan.md"));
+    let text = "Visit on Monday 3 March.\n\
+                Outcome: I want to feel safe in my flat again after the break-in.\n\
+                Canlyniad: Dw i eisiau mynd i’r capel bob dydd Sul ar ben fy hun.\n\
+                Young person's outcome: I want to learn to cook before I leave my foster family.\n\
+                - Outcome: 😀 I want to learn to cook before I leave my foster family.\n";
+    client.open(&uri, text, 1);
+    client.diagnostics(&uri, Some(1));
+    assert!(code_actions(&mut client, &uri, range(1, 3, 1, 3), None).iter().all(|a| a["kind"] != "refactor"));
+    assert_eq!(client.shutdown(), Some(0));
+
+    if !encoder_installed() {
+        return;
+    }
+    let mut client = LspClient::start_with(Path::new(BIN), dir.path(), &[("COFNOD_MODELS", "auto")]);
+    client.initialize(json!({"debounceMs": 0}), json!({}), Some(&file_uri(dir.path())));
+    client.open(&uri, text, 1);
+    let links = |client: &mut LspClient, line: u32| -> Vec<Value> {
+        let actions = code_actions(client, &uri, range(line, 3, line, 3), None);
+        actions.into_iter().filter(|a| a["kind"] == "refactor").collect()
+    };
+    // The models load in the background: ask until they are in.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let english = loop {
+        let found = links(&mut client, 1);
+        if !found.is_empty() {
+            break found;
+        }
+        assert!(std::time::Instant::now() < deadline, "no national outcome links");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(english.len() <= 3);
+    let line1 = "Outcome: I want to feel safe in my flat again after the break-in.";
+    for a in &english {
+        let title = a["title"].as_str().unwrap();
+        assert!(title.starts_with("Link to national outcome ") && title.ends_with(" match)"), "{title}");
+        assert!(a.get("isPreferred").is_none());
+        let edits = a["edit"]["changes"][&uri].as_array().unwrap();
+        assert_eq!(edits.len(), 1);
+        // Inserted at the end of the outcome line.
+        assert_eq!(edits[0]["range"], range(1, line1.len() as u32, 1, line1.len() as u32));
+        let new = edits[0]["newText"].as_str().unwrap();
+        assert!(new.starts_with(" (National well-being outcome ") && new.ends_with(')'), "{new}");
+        let n: u32 = new[" (National well-being outcome ".len()..].split(':').next().unwrap().parse().unwrap();
+        assert!((1..=24).contains(&n) && title.starts_with(&format!("Link to national outcome {n}: ")), "{title} / {new}");
+    }
+    let applied = apply_edits(text, english[0]["edit"]["changes"][&uri].as_array().unwrap());
+    assert!(applied.lines().nth(1).unwrap().starts_with(&format!("{line1} (National well-being outcome ")), "{applied}");
+
+    // A Welsh outcome line: Welsh titles and text (the number and the well-being area:
+    // there is no official Welsh text of the statements).
+    let welsh = links(&mut client, 2);
+    assert!(!welsh.is_empty());
+    for a in &welsh {
+        assert!(a["title"].as_str().unwrap().starts_with("Cysylltu â chanlyniad cenedlaethol "), "{a}");
+        let new = a["edit"]["changes"][&uri][0]["newText"].as_str().unwrap();
+        assert!(new.starts_with(" (Canlyniad llesiant cenedlaethol ") && new.contains("; maes llesiant: "), "{new}");
+    }
+    // Adults' statements by default; a young person's outcome label gets theirs.
+    let grow_up = |actions: &[Value]| actions.iter().any(|a| a["title"].as_str().unwrap().contains("grow up"));
+    assert!(!grow_up(&links(&mut client, 4)), "an adult's outcome gets no children's statement");
+    assert!(grow_up(&links(&mut client, 3)), "{:?}", links(&mut client, 3));
+    // Not on a line that is not an outcome.
+    assert!(links(&mut client, 0).is_empty());
+    // Only when refactorings are asked for.
+    assert!(code_actions(&mut client, &uri, range(1, 3, 1, 3), Some(&["quickfix"])).iter().all(|a| a["kind"] != "refactor"));
     assert_eq!(client.shutdown(), Some(0));
 }

@@ -252,6 +252,104 @@ fn outcome_suggestions_meet_their_floors_on_the_labelled_set() {
     }
 }
 
+#[test]
+fn adults_are_never_offered_a_childrens_statement() {
+    let Some(models) = models() else { return };
+    let childrens: Vec<&str> = outcomes::statements()
+        .iter()
+        .filter(|s| !outcomes::Audience::Adult.sees(s))
+        .map(|s| s.id.as_str())
+        .collect();
+    assert_eq!(childrens, ["NWO22"], "I get the help I need to grow up and be independent");
+    // Outcomes that read as a young person's: for an adult (the default), never theirs.
+    for text in [
+        "I want to learn to cook and shop for myself before I leave my foster family.",
+        "I want my personal adviser to help me get ready to live on my own when I turn 18.",
+        "Dw i eisiau dysgu coginio cyn gadael y teulu maeth, er mwyn byw ar ben fy hun.",
+    ] {
+        let adult = outcomes::suggest(&models, text).unwrap();
+        assert_eq!(adult.len(), 3);
+        assert!(adult.iter().all(|s| !childrens.contains(&s.id.as_str())), "{text}: {adult:?}");
+        let child = outcomes::suggest_for(&models, text, outcomes::Audience::Child).unwrap();
+        assert!(child.iter().any(|s| s.id == "NWO22"), "{text}: {child:?}");
+        assert!(child.iter().all(|s| s.id != "NWO21"), "work is an adult's statement: {child:?}");
+    }
+    // The command line likewise.
+    let dir = installed("encoder").unwrap();
+    let text = "I want to learn to cook and shop for myself before I leave my foster family.";
+    let out = cofnod(&dir).args(["outcomes", text]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.starts_with("Closest national well-being outcomes for an adult") && !stdout.contains("NWO22"), "{stdout}");
+    let out = cofnod(&dir).args(["outcomes", "--for", "child", text]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("NWO22  I get the help I need to grow up and be independent"));
+}
+
+#[test]
+fn outcomes_say_how_strong_each_match_is_in_the_outcomes_language() {
+    let Some(dir) = installed("encoder") else { return };
+    let run = |args: &[&str]| {
+        let out = cofnod(&dir).arg("outcomes").args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let strength = has_any(&["strong match", "fair match", "weak match"]);
+    let cryfder = has_any(&["cyfatebiaeth gref", "cyfatebiaeth weddol", "cyfatebiaeth wan"]);
+
+    // English in, English out: three candidates, each with a strength in words, no scores.
+    let en = run(&["I want to walk to the park every morning so I keep my legs strong."]);
+    let lines: Vec<&str> = en.lines().collect();
+    assert_eq!(lines[0], "Closest national well-being outcomes for an adult (choose with the person):");
+    for line in &lines[1..4] {
+        assert!(strength(line) && line.contains("NWO"), "{en}");
+        assert!(!line.contains("0.") && !cryfder(line), "{en}");
+    }
+    assert!(lines[1..4].iter().any(|l| l.contains("(Physical and mental health and emotional well-being)")), "{en}");
+
+    // Welsh in, Welsh out: heading, strengths, area names and notes in Welsh (the
+    // statements stay in English: no official Welsh text of them was found).
+    let cy = run(&["Dw i isio mynd yn ôl i'r gwaith yn y siop, achos dw i'n colli fy ffrindiau yno."]);
+    let lines: Vec<&str> = cy.lines().collect();
+    assert_eq!(lines[0], "Y canlyniadau llesiant cenedlaethol agosaf i oedolyn (dewiswch gyda’r person):", "{cy}");
+    for line in &lines[1..4] {
+        assert!(cryfder(line) && !strength(line), "{cy}");
+    }
+    assert!(lines[1..4].iter().any(|l| l.ends_with("(llesiant cymdeithasol ac economaidd)")), "{cy}");
+    assert!(!cy.contains("Social and economic"), "{cy}");
+    assert_eq!(*lines.last().unwrap(), "Mae’r datganiadau yn Saesneg: ni chafwyd testun Cymraeg swyddogol ohonyn nhw.");
+    for line in &lines[4..] {
+        assert!(line.starts_with("Mae’r"), "every note in Welsh: {cy}");
+    }
+    // --lang overrides the detection.
+    assert!(run(&["--lang", "en", "Dw i isio mynd yn ôl i'r gwaith yn y siop."]).starts_with("Closest national"));
+}
+
+/// Whether a line holds one of `words`.
+fn has_any(words: &'static [&'static str]) -> impl Fn(&str) -> bool {
+    move |line: &str| words.iter().any(|w| line.contains(w))
+}
+
+#[test]
+fn the_strength_of_a_match_means_what_it_says_on_the_labelled_set() {
+    let Some(models) = models() else { return };
+    let tsv = include_str!("../corpus/outcomes/eval.tsv");
+    let e = outcomes::evaluate_for(&models, tsv, outcomes::Audience::Any).unwrap();
+    let rate = |k: outcomes::Strength| {
+        let &(_, shown, right) = e.strengths.iter().find(|s| s.0 == k).unwrap();
+        assert!(shown >= 30, "{k:?}: only {shown} shown");
+        right as f64 / shown as f64
+    };
+    // Measured: strong 83%, fair 37%, weak 12% (outcomes::CLOSE). A strong match is
+    // usually right, a weak one rarely.
+    let (strong, fair, weak) = (rate(outcomes::Strength::Strong), rate(outcomes::Strength::Fair), rate(outcomes::Strength::Weak));
+    println!("strong {strong:.2}, fair {fair:.2}, weak {weak:.2}; close groups {:?}", e.close);
+    assert!(strong >= 0.75 && weak <= 0.2 && strong > fair && fair > weak, "strong {strong:.2}, fair {fair:.2}, weak {weak:.2}");
+    // When the top candidates are too close to tell apart, the right link is usually among them.
+    assert!(e.close.1 as f64 >= 0.7 * e.close.0 as f64, "{:?}", e.close);
+    // Unchanged by the strengths: the same rankings as `evaluate`.
+    assert_eq!(e.by_lang, outcomes::evaluate(&models, tsv).unwrap());
+}
+
 // ---- Checked rewrites -------------------------------------------------------------
 
 #[test]

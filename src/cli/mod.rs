@@ -220,11 +220,19 @@ enum Command {
         models_dir: Option<PathBuf>,
     },
     /// Suggest the national well-being outcomes a personal outcome links to (top 3,
-    /// with scores; needs the encoder). With --evaluate, measure on a labelled set.
+    /// each with how strong a match it is; needs the encoder), in the outcome's
+    /// language. With --evaluate, measure on a labelled set.
     Outcomes {
         /// A personal outcome, in English or Welsh.
         #[arg(required_unless_present = "evaluate")]
         outcome: Option<String>,
+        /// Whose outcome: an adult's (default), a child's or young person's (care
+        /// leavers too), or any (every statement; the default with --evaluate).
+        #[arg(long = "for", value_enum, value_name = "WHO")]
+        audience: Option<crate::models::outcomes::Audience>,
+        /// The outcome's language (default: detected from the text).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
         /// A labelled TSV (lang, best, also, outcome), e.g. corpus/outcomes/eval.tsv.
         #[arg(long, value_name = "FILE")]
         evaluate: Option<PathBuf>,
@@ -250,9 +258,10 @@ enum Command {
         /// Also list the cases the rules get wrong (train and validation splits only).
         #[arg(long)]
         misses: bool,
-        /// Use the installed models too (auto), or the rules alone (off).
-        #[arg(long, value_enum, default_value = "off")]
-        models: crate::models::ModelUse,
+        /// Use the installed models too (auto), or the rules alone (off). Default:
+        /// auto, as for `cofnod check`; the first line of the output says which.
+        #[arg(long, value_enum, env = "COFNOD_MODELS")]
+        models: Option<crate::models::ModelUse>,
         /// The models directory.
         #[arg(long, value_name = "DIR")]
         models_dir: Option<PathBuf>,
@@ -382,7 +391,7 @@ fn run_command() -> i32 {
         Command::Rewrite { sentence, pairs, sample, fluency, lang, all, format, models, models_dir } => {
             rewrite::run(rewrite::Options { sentence: sentence.unwrap_or_default(), pairs, sample, fluency, lang, all, format, models, models_dir })
         }
-        Command::Outcomes { outcome, evaluate, models_dir } => outcomes(outcome, evaluate, models_dir.as_deref()),
+        Command::Outcomes { outcome, audience, lang, evaluate, models_dir } => outcomes(outcome, audience, lang, evaluate, models_dir.as_deref()),
         Command::LabelPacket { files, out } => label_packet(&files, &out),
         Command::Train { corpus, out, models_dir } => train(&corpus, &out, models_dir.as_deref()),
         Command::Models { command, models_dir } => {
@@ -402,23 +411,69 @@ fn exit_code(result: Result<(), String>) -> i32 {
     }
 }
 
-fn outcomes(outcome: Option<String>, evaluate: Option<PathBuf>, models_dir: Option<&Path>) -> i32 {
+fn outcomes(outcome: Option<String>, audience: Option<crate::models::outcomes::Audience>, lang: Option<LangArg>, evaluate: Option<PathBuf>, models_dir: Option<&Path>) -> i32 {
+    use crate::language::Lang;
+    use crate::models::outcomes::{self, Audience, Strength};
     let result = (|| -> Result<(), String> {
         let models = crate::models::Models::load(&crate::models::store::models_dir(models_dir, None)).map_err(|e| e.to_string())?;
         if let Some(file) = evaluate {
             let tsv = crate::input::read_text(&file, 64 * crate::input::MB)?;
+            let evaluation = outcomes::evaluate_for(&models, &tsv, audience.unwrap_or(Audience::Any))?;
             say!("lang    n  top-1  top-1 (or also)  top-3  top-3 (or also)");
-            for (lang, c) in crate::models::outcomes::evaluate(&models, &tsv)? {
+            for (lang, c) in &evaluation.by_lang {
                 let pct = |k: usize| 100.0 * k as f64 / c[0].max(1) as f64;
                 say!("{lang:<4} {:>4}  {:>4.0}%  {:>14.0}%  {:>4.0}%  {:>14.0}%", c[0], pct(c[1]), pct(c[2]), pct(c[3]), pct(c[4]));
             }
+            say!("");
+            say!("strength      shown  a right link (best or also)");
+            for (strength, shown, right) in &evaluation.strengths {
+                say!("{:<12} {shown:>6}  {:>4.0}%", strength.words(Lang::En), 100.0 * *right as f64 / (*shown).max(1) as f64);
+            }
+            let (groups, found) = evaluation.close;
+            say!("top candidates too close to tell apart: {groups} outcomes, a right link among them in {:.0}%", 100.0 * found as f64 / groups.max(1) as f64);
             return Ok(());
         }
         let outcome = outcome.unwrap_or_default();
-        let ranked = crate::models::outcomes::suggest(&models, &outcome).ok_or("the outcome prototypes are missing or stale: run `cofnod train`")?;
-        say!("Closest national well-being outcomes (choose with the person):");
-        for s in ranked {
-            say!("  {:.2}  {}  {} ({})", s.score, s.id, s.statement, s.domain_cy);
+        let audience = audience.unwrap_or_default();
+        let lang = match lang {
+            Some(LangArg::Cy) => Lang::Cy,
+            Some(LangArg::En) => Lang::En,
+            None => outcomes::language_of(&crate::Engine::new(), &outcome),
+        };
+        let ranked = outcomes::suggest_for(&models, &outcome, audience).ok_or("the outcome prototypes are missing or stale: run `cofnod train`")?;
+        let heading = match (lang, audience) {
+            (Lang::En, Audience::Adult) => "Closest national well-being outcomes for an adult (choose with the person):",
+            (Lang::En, Audience::Child) => "Closest national well-being outcomes for a child or young person (choose with the person):",
+            (Lang::En, Audience::Any) => "Closest national well-being outcomes (choose with the person):",
+            (Lang::Cy, Audience::Adult) => "Y canlyniadau llesiant cenedlaethol agosaf i oedolyn (dewiswch gyda’r person):",
+            (Lang::Cy, Audience::Child) => "Y canlyniadau llesiant cenedlaethol agosaf i blentyn neu berson ifanc (dewiswch gyda’r person):",
+            (Lang::Cy, Audience::Any) => "Y canlyniadau llesiant cenedlaethol agosaf (dewiswch gyda’r person):",
+        };
+        say!("{heading}");
+        let width = Strength::ALL.iter().map(|s| s.words(lang).chars().count()).max().unwrap_or(0);
+        let mut in_english = false;
+        for s in &ranked {
+            let statement = s.statement();
+            let text = statement.text_in(lang).unwrap_or_else(|| {
+                in_english = true;
+                &statement.statement
+            });
+            let words = s.strength.words(lang);
+            let pad = " ".repeat(width - words.chars().count());
+            say!("  {words}{pad}  {}  {text} ({})", s.id, statement.area(lang));
+        }
+        let close = match (outcomes::close_count(&ranked), lang) {
+            (2, Lang::En) => Some("The first two are close: choose between them with the person."),
+            (3, Lang::En) => Some("These three are close: choose with the person."),
+            (2, Lang::Cy) => Some("Mae’r ddau gyntaf yn agos: dewiswch rhyngddyn nhw gyda’r person."),
+            (3, Lang::Cy) => Some("Mae’r tri hyn yn agos: dewiswch gyda’r person."),
+            _ => None,
+        };
+        if let Some(close) = close {
+            say!("{close}");
+        }
+        if in_english {
+            say!("Mae’r datganiadau yn Saesneg: ni chafwyd testun Cymraeg swyddogol ohonyn nhw.");
         }
         Ok(())
     })();
@@ -472,19 +527,18 @@ fn label_packet(files: &[PathBuf], out: &Path) -> i32 {
     exit_code(result)
 }
 
-fn corpus(dir: &Path, rules: &[PathBuf], misses: bool, models: crate::models::ModelUse, models_dir: Option<&Path>, read_test: bool, read_blind: bool) -> i32 {
+fn corpus(dir: &Path, rules: &[PathBuf], misses: bool, models: Option<crate::models::ModelUse>, models_dir: Option<&Path>, read_test: bool, read_blind: bool) -> i32 {
     let result = (|| -> Result<(), String> {
         let cases = crate::corpus::load(dir)?;
         let files: Vec<crate::config::RuleFile> = rules.iter().cloned().map(crate::config::RuleFile::given).collect();
         let sources = crate::config::read_rule_files(&files).map_err(|e| e.to_string())?;
         let engine = crate::Engine::with_rules(&sources, Default::default()).map_err(|e| e.to_string())?;
-        let report = match models {
-            crate::models::ModelUse::Off => crate::corpus::evaluate(&engine, &cases),
-            crate::models::ModelUse::Auto => {
-                let dir = crate::models::store::models_dir(models_dir, None);
-                let models = crate::models::Models::load(&dir).map_err(|e| e.to_string())?;
-                crate::corpus::evaluate_with_models(&engine, &models, &cases)
-            }
+        // As `cofnod check`: the models when they are installed, else the rules (said once).
+        let loaded = compare::models_unless_off(models, models_dir, "measuring");
+        say_raw!("measured with {}\n", if loaded.is_some() { "the rules and the on-device models (--models auto)" } else { "the rules alone (--models off)" });
+        let report = match &loaded {
+            None => crate::corpus::evaluate(&engine, &cases),
+            Some(models) => crate::corpus::evaluate_with_models(&engine, models, &cases),
         };
         say_raw!("{}", report.table());
         if misses {
@@ -494,13 +548,6 @@ fn corpus(dir: &Path, rules: &[PathBuf], misses: bool, models: crate::models::Mo
         let labelled = crate::corpus::records::load_labels(dir, &records)?;
         if !labelled.is_empty() {
             use crate::corpus::Split;
-            let loaded = match models {
-                crate::models::ModelUse::Off => None,
-                crate::models::ModelUse::Auto => {
-                    let dir = crate::models::store::models_dir(models_dir, None);
-                    Some(crate::models::Models::load(&dir).map_err(|e| e.to_string())?)
-                }
-            };
             let analyse = |text: &str| match &loaded {
                 None => engine.analyse(text).findings,
                 Some(m) => engine.analyse_with_models(text, m).findings,

@@ -12,6 +12,8 @@ use tower_lsp_server::ls_types::{
 use crate::finding::{Category, Finding, Severity};
 use crate::ignored;
 use crate::language::Lang;
+use crate::document::{BlockKind, Document, LabelKind};
+use crate::models::outcomes::{Audience, Statement, Suggestion};
 use crate::position::{LineIndex, LspPosition, PositionEncoding};
 use crate::rulebook::RuleBook;
 
@@ -177,6 +179,173 @@ pub fn code_actions(uri: &Uri, text: &str, index: &LineIndex, f: &Finding, enc: 
     actions
 }
 
+/// "Fix all plain-language findings in this note": a sub-kind of `source.fixAll`, so a
+/// client's fix-all on save (`only: ["source.fixAll"]`) finds it.
+pub const FIX_ALL: CodeActionKind = CodeActionKind::new("source.fixAll.cofnod");
+/// The kind of "Link to national outcome N".
+pub const OUTCOME_LINK: CodeActionKind = CodeActionKind::REFACTOR;
+
+/// Whether a client that asked `only` for these kinds wants an action of `kind`: the
+/// kind itself or a sub-kind of one asked for ("source.fixAll" covers
+/// "source.fixAll.cofnod"). No `only` (or an empty one) wants every kind.
+pub fn wanted(kind: &CodeActionKind, only: Option<&[CodeActionKind]>) -> bool {
+    match only {
+        None | Some([]) => true,
+        Some(only) => only.iter().any(|o| {
+            let (k, o) = (kind.as_str(), o.as_str());
+            k == o || (k.starts_with(o) && k.as_bytes().get(o.len()) == Some(&b'.'))
+        }),
+    }
+}
+
+/// One edit for the whole note that applies the preferred fix (the first suggestion,
+/// as the quick fix marks it) of every plain-language finding; `None` if there is
+/// none. A fix that leaves a gap ("… because …") is left to its own quick fix. Where
+/// two fixes' ranges overlap, the later one is dropped: a client refuses overlapping
+/// edits, and the writer can take the other one after.
+pub fn fix_all(uri: &Uri, index: &LineIndex, findings: &[Finding], enc: PositionEncoding, lang: Lang) -> Option<CodeAction> {
+    let mut fixes: Vec<(usize, usize, &str)> = findings
+        .iter()
+        .filter(|f| f.category == Category::PlainLanguage)
+        .filter_map(|f| {
+            let s = f.suggestions.first()?;
+            let replacement = s.replacement.as_deref().filter(|r| !r.contains(TEMPLATE_GAP))?;
+            let (start, end) = f.edit_range(s);
+            Some((start, end, replacement))
+        })
+        .collect();
+    fixes.sort_by_key(|&(start, end, _)| (start, end));
+    let mut edits = Vec::new();
+    let mut reached: Option<usize> = None;
+    for (start, end, replacement) in fixes {
+        if reached.is_some_and(|r| start < r) {
+            continue;
+        }
+        reached = Some(end);
+        edits.push(TextEdit { range: range(index, start, end, enc), new_text: replacement.to_string() });
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    let title = match lang {
+        Lang::En => "Fix all plain-language findings in this note",
+        Lang::Cy => "Trwsio pob canfyddiad iaith glir yn y nodyn hwn",
+    };
+    Some(CodeAction {
+        title: title.to_string(),
+        kind: Some(FIX_ALL),
+        edit: Some(WorkspaceEdit { changes: Some(HashMap::from([(uri.clone(), edits)])), ..WorkspaceEdit::default() }),
+        ..CodeAction::default()
+    })
+}
+
+/// A personal outcome the writer's cursor is on (see `outcome_at`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutcomeLine {
+    /// The outcome, without its label ("Outcome:") or bullet, on one line.
+    pub text: String,
+    /// Where a link goes: the end of the outcome, before any trailing spaces.
+    pub at: usize,
+    /// The outcome's language (of its first sentence whose own words decide it).
+    pub lang: Lang,
+    /// A child's or young person's outcome if its own label says so ("Child's
+    /// outcome:", "Young person's outcome:"), else an adult's.
+    pub audience: Audience,
+}
+
+/// The personal outcome on the lines `from..=to` (byte offsets) touch, if any: a
+/// block whose label, a label-only line above it, or its section heading makes it an
+/// outcome (`LabelKind::Outcome`: "Outcome:", "What matters to Mrs Ali:", "Canlyniad:",
+/// "## Personal outcomes"), with two words or more, not already linked to a national
+/// outcome.
+pub fn outcome_at(doc: &Document, from: usize, to: usize) -> Option<OutcomeLine> {
+    let text = doc.text;
+    doc.blocks.iter().enumerate().find_map(|(bi, b)| {
+        if b.context != Some(LabelKind::Outcome) || b.kind == BlockKind::Heading {
+            return None;
+        }
+        // The outcome runs to the end of its first line that ends a sentence: a
+        // hard-wrapped outcome goes on to the next line, but a new sentence on the next
+        // line is the note going on ("We will visit on Tuesday.").
+        let mut end = b.end;
+        let mut line_at = b.start;
+        for line in text[b.start..b.end].split_inclusive(['\n', '\r']) {
+            let content = line.trim_end_matches(['\n', '\r']);
+            if ends_sentence(content) {
+                end = line_at + content.len();
+                break;
+            }
+            line_at += line.len();
+        }
+        let line_start = text[..b.start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        if from > end || to < line_start {
+            return None;
+        }
+        let body = text[b.start..end].trim_end();
+        let lower = body.to_lowercase();
+        if body.split_whitespace().count() < 2 || LINKED.iter().any(|l| lower.contains(l)) {
+            return None;
+        }
+        let sentences = doc.block_sentences.get(bi).and_then(|r| doc.sentences.get(r.clone())).unwrap_or_default();
+        let lang = sentences.iter().find(|s| s.lang_decided).or(sentences.first()).map_or(Lang::En, |s| s.lang);
+        let label = b.label.map(|l| text[l.start..l.end].to_lowercase()).unwrap_or_default();
+        let audience = if CHILD_LABELS.iter().any(|w| label.contains(w)) { Audience::Child } else { Audience::Adult };
+        let words: Vec<&str> = body.split_whitespace().collect();
+        Some(OutcomeLine { text: words.join(" "), at: b.start + body.len(), lang, audience })
+    })
+}
+
+/// Whether a line ends a sentence (closing quotes and brackets aside).
+fn ends_sentence(line: &str) -> bool {
+    line.trim_end().trim_end_matches(['"', '”', '’', '\'', ')', ']', '*', '_']).ends_with(['.', '!', '?'])
+}
+
+/// An outcome that says one of these is linked already.
+const LINKED: [&str; 2] = ["national well-being outcome", "canlyniad llesiant cenedlaethol"];
+/// Words in an outcome's label that make it a child's or young person's.
+const CHILD_LABELS: [&str; 4] = ["child", "young person", "plentyn", "person ifanc"];
+
+/// What "Link to national outcome N" adds to an outcome line, in the line's language.
+/// With no official Welsh text of the statement, a Welsh line gets the number and the
+/// Welsh name of its well-being area (an English statement in a Welsh record, or a
+/// translation of our own taken for the official text, would both mislead).
+pub fn outcome_link_text(statement: &Statement, lang: Lang) -> String {
+    let n = statement.number();
+    match (lang, statement.text_in(lang)) {
+        (Lang::En, Some(text)) => format!(" (National well-being outcome {n}: {text})"),
+        (Lang::Cy, Some(text)) => format!(" (Canlyniad llesiant cenedlaethol {n}: {text})"),
+        (_, None) => format!(" (Canlyniad llesiant cenedlaethol {n}; maes llesiant: {})", statement.area(Lang::Cy)),
+    }
+}
+
+/// "Link to national outcome N: …" for each suggestion: inserts its number and
+/// statement at `at` (the end of the outcome). `lang` is the line's; the titles are in
+/// `title_lang`.
+pub fn outcome_links(uri: &Uri, index: &LineIndex, at: usize, enc: PositionEncoding, lang: Lang, title_lang: Lang, suggestions: &[Suggestion]) -> Vec<CodeAction> {
+    suggestions
+        .iter()
+        .map(|s| {
+            let statement = s.statement();
+            let n = statement.number();
+            let strength = s.strength.words(title_lang);
+            let title = match (title_lang, statement.text_in(title_lang)) {
+                (Lang::En, _) => format!("Link to national outcome {n}: {} ({strength})", statement.statement),
+                (Lang::Cy, Some(text)) => format!("Cysylltu â chanlyniad cenedlaethol {n}: {text} ({strength})"),
+                (Lang::Cy, None) => {
+                    format!("Cysylltu â chanlyniad cenedlaethol {n} ({}): “{}” ({strength})", statement.area(Lang::Cy), statement.statement)
+                }
+            };
+            let edit = TextEdit { range: range(index, at, at, enc), new_text: outcome_link_text(statement, lang) };
+            CodeAction {
+                title,
+                kind: Some(OUTCOME_LINK),
+                edit: Some(WorkspaceEdit { changes: Some(HashMap::from([(uri.clone(), vec![edit])])), ..WorkspaceEdit::default() }),
+                ..CodeAction::default()
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,6 +407,87 @@ mod tests {
         let actions = code_actions(&uri, text, &index, f, PositionEncoding::Utf16, None, false);
         assert_eq!(actions[0].edit.as_ref().unwrap().changes.as_ref().unwrap()[&uri][0].new_text, "Case closed because …");
         assert_eq!(snippet("Cost $5 {x} because …"), "Cost \\$5 {x\\} because ${1:…}");
+    }
+
+    fn plain(start: usize, end: usize, replacements: &[&str]) -> Finding {
+        Finding {
+            category: Category::PlainLanguage,
+            rule: "plain-language/x".into(),
+            severity: Severity::Info,
+            message: String::new(),
+            start,
+            end,
+            lang: Lang::En,
+            suggestions: replacements
+                .iter()
+                .map(|r| crate::finding::Suggestion { replacement: Some(r.to_string()), description: String::new(), around: (0, 0) })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn fix_all_takes_each_preferred_fix_and_drops_the_later_of_overlapping_ones() {
+        // "😀" is 2 UTF-16 units, "Ŵ" 1: "aaa" starts at character 8, "ccc" at 16.
+        let text = "😀 Ŵen: aaa bbb ccc\nddd\n";
+        let at = |w: &str| text.find(w).unwrap();
+        let mut findings = vec![
+            plain(at("ccc"), at("ccc") + 3, &["C", "c2"]),
+            plain(at("aaa"), at("bbb") + 3, &["AB"]),
+            // Overlaps "aaa bbb", and starts later: dropped.
+            plain(at("bbb"), at("bbb") + 3, &["B"]),
+            plain(at("ddd"), at("ddd") + 3, &["D"]),
+        ];
+        // Not plain language, or no fix to apply: left alone.
+        let mut vague = plain(at("ddd"), at("ddd") + 3, &["V"]);
+        vague.category = Category::Vague;
+        findings.push(vague);
+        findings.push(plain(at("Ŵen"), at("Ŵen") + "Ŵen".len(), &["… because …"]));
+        let uri = Uri::from_str("file:///notes/a.md").unwrap();
+        let index = LineIndex::new(text);
+        let action = fix_all(&uri, &index, &findings, PositionEncoding::Utf16, Lang::Cy).unwrap();
+        assert_eq!(action.kind, Some(FIX_ALL));
+        assert_eq!(action.title, "Trwsio pob canfyddiad iaith glir yn y nodyn hwn");
+        let edits = &action.edit.unwrap().changes.unwrap()[&uri];
+        let got: Vec<(u32, u32, u32, &str)> =
+            edits.iter().map(|e| (e.range.start.line, e.range.start.character, e.range.end.character, e.new_text.as_str())).collect();
+        assert_eq!(got, [(0, 8, 15, "AB"), (0, 16, 19, "C"), (1, 0, 3, "D")]);
+        assert!(fix_all(&uri, &index, &findings[4..], PositionEncoding::Utf16, Lang::En).is_none());
+    }
+
+    #[test]
+    fn only_wants_the_kinds_asked_for_and_their_sub_kinds() {
+        let fix_all_kind = [CodeActionKind::SOURCE_FIX_ALL];
+        assert!(wanted(&FIX_ALL, Some(&fix_all_kind)));
+        assert!(wanted(&FIX_ALL, Some(&[CodeActionKind::SOURCE])));
+        assert!(!wanted(&CodeActionKind::QUICKFIX, Some(&fix_all_kind)));
+        assert!(!wanted(&FIX_ALL, Some(&[CodeActionKind::new("source.fix")])), "a prefix is not a parent kind");
+        assert!(wanted(&CodeActionKind::REFACTOR_REWRITE, Some(&[CodeActionKind::REFACTOR])));
+        assert!(wanted(&FIX_ALL, None));
+    }
+
+    #[test]
+    fn outcome_lines_are_found_by_their_label() {
+        let engine = Engine::new();
+        let text = "Visit on Monday.\nOutcome: I want to feel safe in my flat.  \nYoung person's outcome: learn to cook before I leave care.\n\
+                    Canlyniad: Dw i eisiau mynd i’r capel ar ben fy hun.\nOutcome: walk daily (National well-being outcome 7: I am healthy and active)\n";
+        let at = |w: &str| text.find(w).unwrap();
+        let line = |from: usize| engine.with_document(text, |d| outcome_at(d, from, from));
+        assert_eq!(line(0), None, "not an outcome line");
+        let adult = line(at("Outcome")).unwrap();
+        assert_eq!(adult.text, "I want to feel safe in my flat.");
+        assert_eq!((adult.at, adult.lang, adult.audience), (at("flat.") + 5, Lang::En, Audience::Adult));
+        assert_eq!(line(at("learn")).unwrap().audience, Audience::Child);
+        assert_eq!(line(at("capel")).unwrap().lang, Lang::Cy);
+        assert_eq!(line(at("walk daily")), None, "already linked");
+        // A hard-wrapped outcome is one; the next sentence on its own line is not part of it.
+        let text = "What matters to Mrs Ali: to walk to the shop\non her own for her paper.\nWe will visit on Tuesday.\n";
+        let at = |w: &str| text.find(w).unwrap();
+        let wrapped = engine.with_document(text, |d| outcome_at(d, at("on her"), at("on her"))).unwrap();
+        assert_eq!(wrapped.text, "to walk to the shop on her own for her paper.");
+        assert_eq!(engine.with_document(text, |d| outcome_at(d, at("We will"), at("We will"))), None);
+        let statement = crate::models::outcomes::statements().iter().find(|s| s.id == "NWO10").unwrap();
+        assert_eq!(outcome_link_text(statement, Lang::En), " (National well-being outcome 10: I am safe and protected from abuse and neglect)");
+        assert_eq!(outcome_link_text(statement, Lang::Cy), " (Canlyniad llesiant cenedlaethol 10; maes llesiant: amddiffyn rhag camdriniaeth ac esgeulustod)");
     }
 
     #[test]

@@ -23,6 +23,7 @@ use crate::finding::{Category, Finding};
 use crate::ignored::IgnoreList;
 use crate::language::{DocLanguage, Lang};
 use crate::models::generator::Generator;
+use crate::models::outcomes::{self, Audience, Suggestion};
 use crate::models::{rewrite, store, ModelError, ModelUse, Models};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use crate::position::{LineIndex, LspPosition, PositionEncoding};
@@ -87,6 +88,9 @@ struct State {
     models: ModelSlot,
     /// The rewrite generator, loaded on the first "Suggest a plainer version".
     generator: Option<Option<Arc<Generator>>>,
+    /// The last outcome line's national outcome suggestions, by its text and audience:
+    /// a client asks for code actions at every move of the cursor.
+    outcome_links: Option<(String, Audience, Arc<Vec<Suggestion>>)>,
 }
 
 /// Sets its flag when dropped: a cancelled request drops its future, and the
@@ -166,6 +170,7 @@ pub async fn serve() -> bool {
                 snippets: false,
                 models: ModelSlot::Unloaded,
                 generator: None,
+                outcome_links: None,
             }),
         }),
     })
@@ -222,6 +227,17 @@ impl State {
         }
     }
 
+}
+
+/// An open note's current analysis, and what hover and code actions need with it.
+struct Current {
+    outcome: Outcome,
+    enc: PositionEncoding,
+    /// The message language the settings fix, if any.
+    forced: Option<Lang>,
+    engine: Arc<Engine>,
+    /// The models, if this note uses them and they are loaded.
+    models: Option<Arc<Models>>,
 }
 
 /// The result of analysing one text, ready to publish.
@@ -593,7 +609,7 @@ impl Backend {
 
     /// A fresh analysis of an open document's current text (for hover and actions),
     /// taking its turn with the document's other analyses.
-    async fn current(&self, uri: &Uri) -> Option<(Outcome, PositionEncoding, Option<Lang>, Arc<Engine>)> {
+    async fn current(&self, uri: &Uri) -> Option<Current> {
         let running = self.state().docs.get(uri)?.running.clone();
         let _turn = running.lock_owned().await;
         let setup = self.setup_for(uri).await?;
@@ -605,14 +621,31 @@ impl Backend {
         };
         self.start_loading(&setup);
         let forced = setup.config.settings.message_lang;
-        let engine = setup.engine.clone();
+        let (engine, models) = (setup.engine.clone(), setup.models.clone());
         let outcome = tokio::task::spawn_blocking(move || {
             let models = setup.models.clone();
             analyse(&setup, Some(&cache), text, enc, models.as_deref(), &|| live.load(Ordering::Relaxed) != wanted)
         })
         .await
         .ok()??;
-        Some((outcome, enc, forced, engine))
+        Some(Current { outcome, enc, forced, engine, models })
+    }
+
+    /// National outcome suggestions for an outcome line, for `outcome_links`'s one-entry
+    /// cache or the encoder (on a blocking thread). `None` without usable prototypes.
+    async fn outcome_suggestions(&self, models: Arc<Models>, line: &convert::OutcomeLine) -> Option<Arc<Vec<Suggestion>>> {
+        if !outcomes::prototypes_are_current() {
+            return None;
+        }
+        let cached = self.state().outcome_links.as_ref().filter(|(t, a, _)| *t == line.text && *a == line.audience).map(|(_, _, s)| s.clone());
+        if cached.is_some() {
+            return cached;
+        }
+        let (text, audience) = (line.text.clone(), line.audience);
+        let suggestions = tokio::task::spawn_blocking(move || outcomes::suggest_for(&models, &text, audience)).await.ok().flatten()?;
+        let suggestions = Arc::new(suggestions);
+        self.state().outcome_links = Some((line.text.clone(), line.audience, suggestions.clone()));
+        Some(suggestions)
     }
 
     async fn apply_settings(&self, value: &Value) {
@@ -759,7 +792,12 @@ impl LanguageServer for Backend {
                 })),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                    code_action_kinds: Some(vec![
+                        CodeActionKind::QUICKFIX,
+                        CodeActionKind::REFACTOR_REWRITE,
+                        convert::OUTCOME_LINK,
+                        convert::FIX_ALL,
+                    ]),
                     ..CodeActionOptions::default()
                 })),
                 execute_command_provider: Some(ExecuteCommandOptions {
@@ -888,7 +926,7 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: HoverParams) -> RpcResult<Option<Hover>> {
         let pos = params.text_document_position_params;
-        let Some((outcome, enc, forced, engine)) = self.current(&pos.text_document.uri).await else { return Ok(None) };
+        let Some(Current { outcome, enc, forced, engine, .. }) = self.current(&pos.text_document.uri).await else { return Ok(None) };
         let index = LineIndex::new(&outcome.text);
         let Some(offset) = index.offset_of(LspPosition { line: pos.position.line, character: pos.position.character }, enc) else {
             return Ok(None);
@@ -910,7 +948,9 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> RpcResult<Option<CodeActionResponse>> {
         let uri = params.text_document.uri;
-        let Some((outcome, enc, forced, engine)) = self.current(&uri).await else { return Ok(None) };
+        // The kinds the client asked for (`only`): the rest are not worked out.
+        let only = params.context.only.as_deref();
+        let Some(Current { outcome, enc, forced, engine, models }) = self.current(&uri).await else { return Ok(None) };
         let index = LineIndex::new(&outcome.text);
         let offset = |p: Position| index.offset_of(LspPosition { line: p.line, character: p.character }, enc);
         let (Some(from), Some(to)) = (offset(params.range.start), offset(params.range.end)) else { return Ok(None) };
@@ -921,17 +961,22 @@ impl LanguageServer for Backend {
             let for_finding = convert::code_actions(&uri, &outcome.text, &index, f, enc, forced, snippets);
             actions.extend(for_finding.into_iter().map(CodeActionOrCommand::CodeAction));
         }
-        // The sentences those findings are in, each once (the document built once).
-        let sentences: Vec<(usize, usize, Lang)> = if in_range.is_empty() {
-            Vec::new()
-        } else {
+        // The sentences those findings are in, each once, and the outcome line the range
+        // is on (only with the models, which suggest its links): the document built once.
+        let rewrites = !in_range.is_empty() && convert::wanted(&CodeActionKind::REFACTOR_REWRITE, only);
+        let links = models.is_some() && convert::wanted(&convert::OUTCOME_LINK, only);
+        let (sentences, outcome_line): (Vec<(usize, usize, Lang)>, Option<convert::OutcomeLine>) = if rewrites || links {
             engine.with_document(&outcome.text, |doc| {
-                doc.sentences
+                let sentences = doc
+                    .sentences
                     .iter()
-                    .filter(|s| in_range.iter().any(|f| s.start <= f.start && f.start < s.end))
+                    .filter(|s| rewrites && in_range.iter().any(|f| s.start <= f.start && f.start < s.end))
                     .map(|s| (s.start, s.end, s.lang))
-                    .collect()
+                    .collect();
+                (sentences, if links { convert::outcome_at(doc, from, to) } else { None })
             })
+        } else {
+            (Vec::new(), None)
         };
         // On demand: the generator runs only when the writer picks this.
         let version = self.state().docs.get(&uri).map(|d| d.version);
@@ -948,6 +993,25 @@ impl LanguageServer for Backend {
                 ..CodeAction::default()
             }));
         }
+        // "Link to national outcome N": the encoder ranks the statements for this line.
+        if let (Some(line), Some(models)) = (outcome_line, models) {
+            if let Some(suggestions) = self.outcome_suggestions(models, &line).await {
+                let title_lang = forced.unwrap_or(line.lang);
+                let links = convert::outcome_links(&uri, &index, line.at, enc, line.lang, title_lang, &suggestions);
+                actions.extend(links.into_iter().map(CodeActionOrCommand::CodeAction));
+            }
+        }
+        // The whole note: every plain-language finding's preferred fix in one edit.
+        if convert::wanted(&convert::FIX_ALL, only) {
+            let lang = forced.unwrap_or(if outcome.language == DocLanguage::Cy { Lang::Cy } else { Lang::En });
+            if let Some(action) = convert::fix_all(&uri, &index, &outcome.findings, enc, lang) {
+                actions.push(CodeActionOrCommand::CodeAction(action));
+            }
+        }
+        actions.retain(|a| match a {
+            CodeActionOrCommand::CodeAction(a) => a.kind.as_ref().is_none_or(|k| convert::wanted(k, only)),
+            CodeActionOrCommand::Command(_) => only.is_none(),
+        });
         Ok(Some(actions))
     }
 
