@@ -2,7 +2,7 @@
 // from src/extension.ts, vscode-languageclient included) under a fake `vscode` module,
 // against a mock `cofnod lsp` speaking the real protocol over stdio.
 'use strict';
-const { describe, it, before, after } = require('node:test');
+const { describe, it, before, after, afterEach } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -83,9 +83,14 @@ async function activate(settings, document = {}) {
         workspaceState: { get() {}, update: async () => undefined },
         asAbsolutePath: (p) => path.join(tmp, 'extension', p),
     };
+    active.push(extension);
     await extension.activate(context);
     return { extension, state: fake.state };
 }
+
+// The extensions activated by the current test. A test that fails before its own
+// deactivate() would leave its server running and keep the test runner from exiting.
+const active = [];
 
 describe('the bundled extension', { skip }, () => {
     let mock;
@@ -98,6 +103,16 @@ describe('the bundled extension', { skip }, () => {
         fs.mkdirSync(path.join(tmp, 'extension'));
         process.env.MOCK_LOG = path.join(tmp, 'server.log');
         mock = script('cofnod-mock', `exec "${process.execPath}" "${path.join(__dirname, 'mock-server.js')}" "$@"`);
+    });
+
+    afterEach(async () => {
+        for (const extension of active.splice(0)) {
+            try {
+                await extension.deactivate();
+            } catch {
+                // Already stopped.
+            }
+        }
     });
 
     after(async () => {
