@@ -44,6 +44,9 @@ const { chromium } = require('playwright-core');
 const EN = 'visit-en.txt';
 const CY = 'ymweliad-cy.txt';
 const MD = 'review.md';
+const FIX_EN = 'fix-all-en.txt';
+const FIX_CY = 'trwsio-cy.txt';
+const NOTES = [EN, CY, MD, FIX_EN, FIX_CY];
 
 /**
  * Findings the editor must show, [line, col, code, rule, message], checked against the
@@ -65,9 +68,52 @@ const KEY_FINDINGS = {
         [5, 13, 'opinion-as-fact', 'opinion-as-fact/not-engaging', '“not engage” is a judgement written as a fact. What did you see or hear?'],
         [6, 18, 'plain-language', 'plain-language/commence', '“commence” is jargon or officialese: the person this record is about may not know what it means.'],
     ],
+    [FIX_EN]: [
+        [1, 9, 'plain-language', 'plain-language/commence', '“commence” is jargon or officialese: the person this record is about may not know what it means.'],
+        [1, 46, 'plain-language', 'plain-language/signpost', '“signposted” is jargon or officialese: the person this record is about may not know what it means.'],
+        [2, 13, 'opinion-as-fact', 'opinion-as-fact/hostile', '“hostile” is a judgement written as a fact. What did you see or hear?'],
+        [2, 36, 'plain-language', 'plain-language/assist', '“assist” is jargon or officialese: the person this record is about may not know what it means.'],
+    ],
+    [FIX_CY]: [
+        [1, 35, 'plain-language', 'plain-language/pecyn-gofal', 'Jargon neu iaith swyddogol yw “pecyn gofal”: efallai na fydd y person y mae’r cofnod amdano yn gwybod beth mae’n ei olygu.'],
+        [1, 51, 'plain-language', 'plain-language/trydydd-sector', 'Jargon neu iaith swyddogol yw “trydydd sector”: efallai na fydd y person y mae’r cofnod amdano yn gwybod beth mae’n ei olygu.'],
+        [2, 18, 'opinion-as-fact', 'opinion-as-fact/ymosodol', 'Barn wedi’i hysgrifennu fel ffaith yw “ymosodol”. Beth welsoch chi neu beth glywsoch chi?'],
+        [2, 36, 'plain-language', 'plain-language/ot', 'Jargon neu iaith swyddogol yw “OT”: efallai na fydd y person y mae’r cofnod amdano yn gwybod beth mae’n ei olygu.'],
+    ],
 };
 /** Lines that must have no finding (sentences cofnod has nothing to say about). */
-const CLEAN_LINES = { [EN]: [3], [CY]: [3], [MD]: [1, 3] };
+const CLEAN_LINES = { [EN]: [3], [CY]: [3], [MD]: [1, 3], [FIX_EN]: [3], [FIX_CY]: [3] };
+
+/**
+ * The source action “Fix all plain-language findings in this note” (source.fixAll.cofnod)
+ * on each of these notes: its title, in the note's language (not the display language's),
+ * the note as saved after it (every plain-language finding's preferred fix taken; the
+ * opinion-as-fact finding on line 2 left), and the word of that finding, which stays.
+ */
+const FIX_ALL = {
+    [FIX_EN]: {
+        lang: 'EN',
+        title: 'Fix all plain-language findings in this note',
+        after: [
+            'We will start the visits and Mr Evans was given details of the carers centre.',
+            'Mr Price is hostile and staff will help him with meals.',
+            'Mrs Patel wants to stay at home with her dog.',
+            '',
+        ].join('\n'),
+        stays: [2, 13, 'hostile'],
+    },
+    [FIX_CY]: {
+        lang: 'CY',
+        title: 'Trwsio pob canfyddiad iaith glir yn y nodyn hwn',
+        after: [
+            'Siaradon ni gyda Mrs Roberts am y gofal a chymorth a’r grwpiau gwirfoddol.',
+            'Mae Mr Hughes yn ymosodol ac mae’r therapydd galwedigaethol yn dod ddydd Mawrth.',
+            'Aeth Ffion i’r siop gyda’i chwaer ddydd Llun.',
+            '',
+        ].join('\n'),
+        stays: [2, 18, 'ymosodol'],
+    },
+};
 
 // ---------------------------------------------------------------------------------------
 // Steps, reported as they finish
@@ -423,6 +469,48 @@ async function hover(line, col, word, texts) {
     }, 8000);
 }
 
+/** Runs a command from the Command Palette (F1): types `title`, waits for it to be the first row, Enter. */
+async function runCommand(title) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    const input = page.locator(visible('.quick-input-widget input'));
+    await input.waitFor({ timeout: 5000 });
+    await input.fill(`>${title}`);
+    await waitFor(`“${title}” first in the Command Palette`, async () => {
+        const first = (await page.locator(visible('.quick-input-widget .monaco-list-row')).first().getAttribute('aria-label', { timeout: 500 })) ?? '';
+        return { ok: first.startsWith(title), seen: `first row “${first}”` };
+    }, 5000);
+    await page.keyboard.press('Enter');
+    await page.locator(visible('.quick-input-widget')).waitFor({ state: 'hidden', timeout: 5000 });
+}
+
+/**
+ * Waits for the code action menu (the one Ctrl+. and “Source Action...” open), moves to the
+ * item labelled `label` with the arrow keys and takes it with Enter. `shotName`: a
+ * screenshot of the open menu first. Returns the menu's labels.
+ */
+async function pickAction(what, label, shotName) {
+    const rows = page.locator(visible('.action-widget .monaco-list-row.action'));
+    const items = await waitFor(`the ${what} menu with “${label}”`, async () => {
+        const items = await rows.evaluateAll((els) => els.map((e) => ({ label: e.getAttribute('aria-label'), focused: e.classList.contains('focused') })));
+        return { ok: items.some((i) => i.label === label), value: items, seen: items.map((i) => `“${i.label}”`).join(', ') || 'no menu' };
+    }, 8000);
+    if (shotName) {
+        await shot(shotName, false);
+    }
+    const target = items.findIndex((i) => i.label === label);
+    let focused = Math.max(0, items.findIndex((i) => i.focused));
+    for (; focused < target; focused++) await page.keyboard.press('ArrowDown');
+    for (; focused > target; focused--) await page.keyboard.press('ArrowUp');
+    await waitFor(`“${label}” selected in the ${what} menu`, async () => {
+        const now = await rows.evaluateAll((els) => els.filter((e) => e.classList.contains('focused')).map((e) => e.getAttribute('aria-label')));
+        return { ok: now.length === 1 && now[0] === label, seen: `selected: ${now.map((l) => `“${l}”`).join(', ') || 'none'}` };
+    }, 3000);
+    await page.keyboard.press('Enter');
+    await page.locator(visible('.action-widget')).waitFor({ state: 'hidden', timeout: 5000 });
+    return items.map((i) => i.label);
+}
+
 /** The reference findings: the bundled program's `cofnod check`, as the Problems view lists them. */
 function cliFindings(file) {
     const run = spawnSync(CLI, ['check', '--no-config', '--models', 'off', '--format', 'json', file], { cwd: WORKSPACE, encoding: 'utf8' });
@@ -532,7 +620,7 @@ async function main() {
             await page.locator('.monaco-workbench').waitFor({ timeout: 30000 });
             await waitFor('the Explorer to list the notes', async () => {
                 const names = await page.locator('.explorer-folders-view .label-name').allTextContents();
-                return { ok: [EN, CY, MD].every((n) => names.includes(n)), seen: names.join(', ') || 'no files' };
+                return { ok: NOTES.every((n) => names.includes(n)), seen: names.join(', ') || 'no files' };
             }, 30000);
         } catch (err) {
             throw new Fatal(err.message);
@@ -541,7 +629,7 @@ async function main() {
 
     await step(`the reference: the bundled program's \`cofnod check\` reports the key findings, and none on the clean lines`, async () => {
         try {
-            for (const file of [EN, CY, MD]) {
+            for (const file of NOTES) {
                 reference[file] = cliFindings(file);
             }
         } catch (err) {
@@ -549,7 +637,7 @@ async function main() {
         }
         enExpected = reference[EN];
         const problems = [];
-        for (const file of [EN, CY, MD]) {
+        for (const file of NOTES) {
             try {
                 checkReference(file, reference[file]);
             } catch (err) {
@@ -672,6 +760,59 @@ async function main() {
             return { ok: text === want, seen: `“${text}”` };
         });
     });
+
+    // “Fix all plain-language findings in this note”: by keyboard, F1 “Source Action...”,
+    // the item picked by its title (in the note's language), then Ctrl+S.
+    for (const file of [FIX_EN, FIX_CY]) {
+        const { lang, title, after, stays } = FIX_ALL[file];
+        await step(`“${title}” (F1, “Source Action...”, then Ctrl+S) takes every plain-language fix in one go; the other finding stays (${file})`, async () => {
+            const before = reference[file];
+            const plain = before.filter((f) => f.code === 'plain-language');
+            const left = before.filter((f) => f.code !== 'plain-language');
+            if (plain.length < 2 || !left.length) {
+                throw new Error(`${file} should have two plain-language findings or more and another one; cofnod check finds ${before.map((f) => f.rule).join(', ')}`);
+            }
+            await openNote(file);
+            await expectProblems(file, asProblems(before));
+            const wantBefore = `cofnod: ${lang} · ${before.length}`;
+            await waitFor(`the status bar to show “${wantBefore}”`, async () => {
+                const text = await statusBarText();
+                return { ok: text === wantBefore, seen: `“${text}”` };
+            });
+            // The cursor on the clean last line: the action is the whole note's, wherever it is.
+            await goTo(3, 1);
+            await runCommand('Source Action...');
+            const labels = await pickAction('source action', title, LOCALE === 'en' && file === FIX_EN ? 'fix-all' : '');
+            note(`source actions: ${labels.map((l) => `“${l}”`).join(', ')}`);
+            await page.keyboard.press('Control+S');
+            await waitFor(`${file} saved with every plain-language finding fixed:\n${after}`, async () => {
+                const text = fs.readFileSync(path.join(WORKSPACE, file), 'utf8');
+                return { ok: text === after, seen: JSON.stringify(text) };
+            }, 8000);
+            // What cofnod check finds in the saved note: the other findings, where they were.
+            const now = cliFindings(file);
+            const key = (f) => `${f.line}:${f.col} ${f.rule}`;
+            if (now.map(key).join(', ') !== left.map(key).join(', ')) {
+                throw new Error(`cofnod check on the saved ${file} should find only ${left.map(key).join(', ')}; it finds ${now.map(key).join(', ') || 'nothing'}`);
+            }
+            await expectProblems(file, asProblems(now));
+            const want = `cofnod: ${lang} · ${now.length}`;
+            await waitFor(`the status bar to show “${want}”`, async () => {
+                const text = await statusBarText();
+                return { ok: text === want, seen: `“${text}”` };
+            });
+            // The editor's squiggles: the one under the finding that stays, and no other (hints
+            // aside, as in the reference).
+            const [line, col, word] = stays;
+            await expectSquiggle(line, col, word, 'warning');
+            await waitFor(`no squiggle in ${file} but the warning under “${word}”`, async () => {
+                const lines = await editorLines();
+                const all = lines.flatMap((l) => l.squiggles.filter((s) => s.kind !== 'hint').map((s) => `${l.line}: ${s.kind}`));
+                return { ok: all.length === 1 && all[0] === `${line}: warning`, seen: all.join(', ') || 'no squiggles' };
+            }, 5000);
+            note(`status bar: “${await statusBarText()}”`);
+        });
+    }
 
     await step(`the Command Palette (F1, “cofnod”) lists the extension's commands${LOCALE === 'en' ? '' : ` in ${LOCALE}`}`, async () => {
         await page.keyboard.press('Escape');
