@@ -319,3 +319,21 @@ fn a_welsh_finding_labels_its_fix_in_welsh_unless_messages_are_set_to_english() 
     let text = stdout(&run(&["check", "nodyn.txt"], dir.path()));
     assert!(text.contains("= try: “Penderfynwyd") && !text.contains("cynnig:"), "{text}");
 }
+
+#[test]
+fn rewrite_without_models_names_the_install_command_for_each_model() {
+    // The generator is an opt-in extra: plain `cofnod models install` does not fetch it.
+    let empty = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cofnod"))
+        .args(["rewrite", "Mrs Jones was signposted to the falls service on 3 May."])
+        .env("NO_COLOR", "1")
+        .env_remove("COFNOD_MODELS")
+        .env("COFNOD_MODELS_DIR", empty.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let said = stderr(&out);
+    assert!(said.contains("the encoder is not installed; `cofnod models install` adds it"), "{said}");
+    assert!(said.contains("the generator is not installed; `cofnod models install generator` adds it"), "{said}");
+    assert!(stdout(&out).starts_with("Mrs Jones was given details of the falls service on 3 May."), "{}", stdout(&out));
+}

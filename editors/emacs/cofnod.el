@@ -43,6 +43,7 @@
 (declare-function eglot-uri-to-path "eglot" (uri))
 (declare-function eglot--uri-to-path "eglot" (uri))
 (declare-function eglot-path-to-uri "eglot" (path &rest _))
+(declare-function eglot--project "eglot" (server))
 (declare-function eglot--path-to-uri "eglot" (path))
 (declare-function markdown-view-mode "markdown-mode" ())
 (declare-function gfm-view-mode "markdown-mode" ())
@@ -342,8 +343,7 @@ shown and the findings listed by `flymake-show-project-diagnostics'."
   (interactive)
   (let* ((server (cofnod--server))
          (buffer (current-buffer))
-         (project (project-current))
-         (folder (and project (expand-file-name (project-root project)))))
+         (folder (cofnod--workspace-folder server)))
     (message "cofnod: checking the notes in %s..."
              (if folder (abbreviate-file-name folder) "the workspace"))
     ;; Asynchronous, so that Emacs is not held up by a large folder, and because
@@ -356,15 +356,27 @@ shown and the findings listed by `flymake-show-project-diagnostics'."
      :timeout 600
      ;; After the process filter is done: findings that came with the answer
      ;; are handled first.
-     :success-fn (lambda (result) (run-at-time 0 nil #'cofnod--workspace-checked result buffer))
+     :success-fn (lambda (result) (run-at-time 0 nil #'cofnod--workspace-checked result buffer folder))
      :error-fn (lambda (err)
                  (message "cofnod: cofnod.server.checkWorkspace failed: %s"
                           (or (plist-get err :message) err)))
      :timeout-fn (lambda ()
                    (message "cofnod: cofnod.server.checkWorkspace did not answer in 600 s")))))
 
-(defun cofnod--workspace-checked (result buffer)
-  "Show the totals in RESULT of `cofnod-check-workspace', run from BUFFER."
+(defun cofnod--workspace-folder (server)
+  "The folder `cofnod-check-workspace' checks for SERVER.
+The current project's root; in a folder of notes that is not a project
+(no version control), the folder Eglot started SERVER for, as Eglot
+itself does; failing that, the note's own folder."
+  (let ((project (or (project-current)
+                     (and (fboundp 'eglot--project) server
+                          (ignore-errors (eglot--project server))))))
+    (expand-file-name (or (and project (ignore-errors (project-root project)))
+                          default-directory))))
+
+(defun cofnod--workspace-checked (result buffer &optional folder)
+  "Show the totals in RESULT of `cofnod-check-workspace', run from BUFFER.
+FOLDER, the folder checked, stands for the project when there is none."
   (let ((files (plist-get result :files))
         (findings (plist-get result :findings))
         (errors (plist-get result :errors)))
@@ -376,7 +388,20 @@ shown and the findings listed by `flymake-show-project-diagnostics'."
                ""))
     (when (and (fboundp 'flymake-show-project-diagnostics) (buffer-live-p buffer))
       (with-current-buffer buffer
-        (flymake-show-project-diagnostics)))))
+        ;; `flymake-show-project-diagnostics' needs a project, and its list looks
+        ;; for it again each time it is refreshed: outside version control, the
+        ;; folder checked is the project (as Eglot's transient projects are), for
+        ;; this call and, locally, in the list's own buffer.
+        (let* ((fallback (and folder (not (project-current nil folder))
+                              (lambda (_dir) (cons 'transient folder))))
+               (project-find-functions (append project-find-functions (and fallback (list fallback)))))
+          (flymake-show-project-diagnostics)
+          (when fallback
+            (dolist (b (buffer-list))
+              (with-current-buffer b
+                (when (and (derived-mode-p 'flymake-project-diagnostics-mode)
+                           (file-equal-p default-directory folder))
+                  (add-hook 'project-find-functions fallback t t))))))))))
 
 ;;;; Setting up
 

@@ -24,7 +24,10 @@ pub struct Options {
 
 fn say_unavailable(what: &str, e: &ModelError) {
     match e {
-        ModelError::NotInstalled(_) => eprintln!("cofnod: the {what} is not installed; `cofnod models install` adds it"),
+        ModelError::NotInstalled(_) => {
+            let install = if what == "generator" { "cofnod models install generator" } else { "cofnod models install" };
+            eprintln!("cofnod: the {what} is not installed; `{install}` adds it")
+        }
         e => eprintln!("cofnod: {e}"),
     }
 }

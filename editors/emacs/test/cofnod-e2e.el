@@ -329,9 +329,9 @@ read-only BUFFER-NAME it shows: its FIRST-LINE, and that it HAS each string."
                     (cl-every (lambda (n) (file-readable-p (expand-file-name (car n) dir)))
                               cofnod-e2e--notes))
   (setq cofnod-program bin)
-  ;; The notes folder is the project (it would be its version control root).
-  (add-hook 'project-find-functions
-            (lambda (d) (and (file-in-directory-p d dir) (cons 'transient dir))))
+  ;; The notes folder is a plain folder, not under version control, as a
+  ;; practitioner's would be: no project, so cofnod-check-workspace falls back
+  ;; to the folder Eglot started cofnod for.
   (global-eldoc-mode -1)
   (let ((visit (cdr (assoc "visit.txt" cofnod-e2e--notes))))
     ;; 1. An English .txt note with Welsh letters and an emoji before a finding.

@@ -4,7 +4,7 @@
  * commands "Check the whole workspace folder", "Explain a finding", "Restart" and
  * "Show output". The logic that does not need VS Code is in logic.ts, with unit tests.
  */
-import { spawnSync } from 'child_process';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as vscode from 'vscode';
@@ -101,6 +101,8 @@ class ExplanationProvider implements vscode.TextDocumentContentProvider {
 
 class CofnodExtension {
     private client: LanguageClient | undefined;
+    /** The running `cofnod lsp` process, stopped with the client if it has not exited. */
+    private process: ChildProcess | undefined;
     private starting: Promise<void> | undefined;
     private state: ServerState = 'stopped';
     private failure = '';
@@ -182,10 +184,20 @@ class CofnodExtension {
         }
         this.output.appendLine(`Starting ${server.command} lsp (found ${this.describeSource(server.source)}).`);
 
-        const serverOptions: ServerOptions = {
-            command: server.command,
-            args: ['lsp'],
-            options: { cwd: this.serverCwd(), env: { ...process.env } },
+        // The extension starts the process itself, to see it end: a program that exits
+        // (or cannot be run) before it answers `initialize` must fail the start, and
+        // vscode-languageclient can otherwise wait on that answer for good.
+        let endedEarly: (err: Error) => void = () => undefined;
+        const ended = new Promise<never>((_, reject) => {
+            endedEarly = reject;
+        });
+        ended.catch(() => undefined);
+        const serverOptions: ServerOptions = async () => {
+            const child = spawn(server.command, ['lsp'], { cwd: this.serverCwd(), env: { ...process.env } });
+            this.process = child;
+            child.once('error', (err) => endedEarly(err));
+            child.once('exit', (code, signal) => endedEarly(new Error(`it exited (${signal ?? `status ${code}`})`)));
+            return child;
         };
 
         const documentSelector = logic.SUPPORTED_SCHEMES.flatMap((scheme) =>
@@ -244,7 +256,7 @@ class CofnodExtension {
         });
 
         try {
-            await client.start();
+            await Promise.race([client.start(), ended]);
             this.setState('running');
         } catch (err) {
             this.output.appendLine(`Could not start ${server.command} lsp: ${errorMessage(err)}`);
@@ -252,10 +264,11 @@ class CofnodExtension {
                 this.client = undefined;
             }
             try {
-                await client.dispose();
+                await client.dispose(2000);
             } catch {
                 // Already stopped.
             }
+            this.killProcess();
             // The client only saw a closed pipe: run the program once more to read why it stopped.
             const reason = this.whyItStopped(server.command) ?? errorMessage(err);
             this.fail(t('cofnod: the language server ({0} lsp) could not start: {1}', server.command, reason), server.source === 'setting');
@@ -377,7 +390,17 @@ class CofnodExtension {
                 this.output.appendLine(`Stopping the cofnod server: ${errorMessage(err)}`);
             }
         }
+        this.killProcess();
         this.setState('stopped');
+    }
+
+    /** Ends the `cofnod lsp` process if it is still running after `exit` (or never started). */
+    private killProcess(): void {
+        const child = this.process;
+        this.process = undefined;
+        if (child && child.exitCode === null && child.signalCode === null) {
+            child.kill();
+        }
     }
 
     async restart(): Promise<void> {
