@@ -109,3 +109,16 @@ fn welsh_at_is_not_english_at() {
     // "at" was an English marker; Welsh uses it constantly ("at y tîm").
     assert_eq!(rules("Cyfeiriais Mrs Bowen at sefydliadau'r trydydd sector am gymorth gyda'i dyledion."), vec!["plain-language/trydydd-sector"]);
 }
+
+#[test]
+fn a_decision_on_the_line_after_an_outcome_label_is_its_own_statement() {
+    // Found by following the README: "Case closed." right under "Outcome: …" was
+    // taken as part of the outcome and never asked for its reason.
+    let found = |text: &str| -> Vec<String> { rules(text).into_iter().filter(|r| r.starts_with("rationale/")).collect() };
+    assert_eq!(found("Outcome: referral made to the falls team.\nCase closed."), vec!["rationale/case-closed"]);
+    assert_eq!(found("Canlyniad: atgyfeiriad i'r tîm cwympiadau.\nAchos wedi cau."), vec!["rationale/achos-ar-gau"]);
+    // Still the outcome's: a wrapped line of the same sentence, and the items under a
+    // label-only line.
+    assert!(found("Outcome: Mrs Jones wants to stay at home now that her case was\nclosed by the hospital team.").is_empty());
+    assert!(found("Outcome:\nReferral made to the falls team.\nCase closed.").is_empty());
+}

@@ -44,8 +44,11 @@ impl Check for Rationale {
             // A decision by label: the first sentence under "Decision:", a "Decisions:"
             // line, or a "## Decision" heading.
             let labelled = cx.opens_labelled(si, LabelKind::Decision);
-            // A service under an outcome label is output-as-outcome's to judge.
-            if cx.context(si) == Some(LabelKind::Outcome) {
+            // A service under an outcome label is output-as-outcome's to judge. A label
+            // on the block's own first line ("Outcome: referral made.") covers that
+            // line: a sentence that starts a later line of the block ("Case closed.")
+            // is a statement of its own.
+            if cx.context(si) == Some(LabelKind::Outcome) && !own_line_after_inline_label(cx, si) {
                 continue;
             }
             let hit = cx.unquoted_hits(si, terms).next();
@@ -126,4 +129,17 @@ impl Check for Rationale {
             out.push(finding);
         }
     }
+}
+
+/// Does sentence `si` start a line of its block other than the first, in a block
+/// whose label is on its first line (not a label-only line above, nor a heading)?
+fn own_line_after_inline_label(cx: &Context, si: usize) -> bool {
+    let doc = cx.doc;
+    let block = doc.block_of(si);
+    let start = doc.sentences[si].start;
+    if block.label.is_none() || start <= block.start {
+        return false;
+    }
+    let before = doc.text[block.start..start].trim_end_matches([' ', '\t']);
+    before.ends_with(['\n', '\r'])
 }
