@@ -14,10 +14,12 @@
 //! COFNOD_E2E_LOAD_PATH, separated like PATH). Without `emacs` on PATH the test is
 //! skipped, unless CI is set: then it fails.
 
-use std::io::Read;
+#[path = "support/editor.rs"]
+mod editor;
+use editor::{on_path, run_with_guard};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_cofnod");
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
@@ -47,11 +49,6 @@ const PLAN: &str = "# Visit plan\n\nMr Price’s **MDT** meets on Monday.\n\n```
 // Never opened: cofnod-check-workspace finds "regularly" (line 1, column 14).
 const OTHER: &str = "She was seen regularly.\n";
 
-fn on_path(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| p.is_file())
-}
-
 /// The folders to add to Emacs's load path: Debian's elpa packages (Eglot and what it
 /// needs on Emacs 28, markdown-mode), then any in COFNOD_E2E_LOAD_PATH.
 fn load_path() -> Vec<PathBuf> {
@@ -63,37 +60,6 @@ fn load_path() -> Vec<PathBuf> {
         dirs.extend(std::env::split_paths(&extra).filter(|p| !p.as_os_str().is_empty()));
     }
     dirs
-}
-
-/// Runs a command with a time limit, killing it if it hangs; returns (status, stdout, stderr).
-fn run_with_guard(mut cmd: Command) -> (std::process::ExitStatus, String, String) {
-    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("emacs starts");
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = stdout.read_to_end(&mut s);
-        String::from_utf8_lossy(&s).into_owned()
-    });
-    let err = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = stderr.read_to_end(&mut s);
-        String::from_utf8_lossy(&s).into_owned()
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waiting for emacs") {
-            break status;
-        }
-        if started.elapsed() > GUARD {
-            let _ = child.kill();
-            let _ = child.wait();
-            let (out, err) = (out.join().unwrap_or_default(), err.join().unwrap_or_default());
-            panic!("emacs did not finish within {GUARD:?} and was killed\n--- stdout\n{out}\n--- stderr\n{err}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    (status, out.join().unwrap_or_default(), err.join().unwrap_or_default())
 }
 
 #[test]
@@ -137,7 +103,7 @@ fn emacs_shows_the_findings_and_applies_the_quick_fix() {
         .env("XDG_STATE_HOME", home.join(".local/state"))
         .env("XDG_DATA_HOME", home.join(".local/share"))
         .env("XDG_CONFIG_HOME", home.join(".config"));
-    let (status, stdout, stderr) = run_with_guard(cmd);
+    let (status, stdout, stderr) = run_with_guard(cmd, "emacs", GUARD);
     // Batch Emacs writes `message' to stderr.
     let report = format!("--- stdout\n{stdout}\n--- stderr\n{stderr}");
     println!("{report}");

@@ -5,10 +5,12 @@
 //! function and :CofnodCheckWorkspace. Neovim 0.7 (Debian 12) or later is needed:
 //! `apt-get install neovim`.
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+#[path = "support/editor.rs"]
+mod editor;
+use editor::{on_path, run_with_guard};
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_cofnod");
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
@@ -19,45 +21,9 @@ const GUARD: Duration = Duration::from_secs(60);
 const NOTE: &str = "Bore da 😀 — Ŵyn a Siân yn yr ardd.\nSiân 😀: We will commence the visits on Monday.\n";
 const OTHER: &str = "She was seen regularly.\n";
 
-fn nvim_on_path() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|dir| dir.join("nvim")).find(|p| p.is_file())
-}
-
-/// Runs a command with a time limit, killing it if it hangs; returns (status, stdout, stderr).
-fn run_with_guard(mut cmd: Command) -> (std::process::ExitStatus, String, String) {
-    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("nvim starts");
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = stdout.read_to_end(&mut s);
-        String::from_utf8_lossy(&s).into_owned()
-    });
-    let err = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = stderr.read_to_end(&mut s);
-        String::from_utf8_lossy(&s).into_owned()
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waiting for nvim") {
-            break status;
-        }
-        if started.elapsed() > GUARD {
-            let _ = child.kill();
-            let _ = child.wait();
-            let (out, err) = (out.join().unwrap_or_default(), err.join().unwrap_or_default());
-            panic!("nvim did not finish within {GUARD:?} and was killed\n--- stdout\n{out}\n--- stderr\n{err}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    (status, out.join().unwrap_or_default(), err.join().unwrap_or_default())
-}
-
 #[test]
 fn neovim_shows_the_finding_and_applies_the_quick_fix() {
-    let nvim = nvim_on_path().unwrap_or_else(|| {
+    let nvim = on_path("nvim").unwrap_or_else(|| {
         panic!(
             "nvim (Neovim 0.7 or later) is not on PATH, so the Neovim integration cannot be tested: \
              install it with `apt-get install neovim` (as .ci/run does)"
@@ -89,7 +55,7 @@ fn neovim_shows_the_finding_and_applies_the_quick_fix() {
         .env("XDG_STATE_HOME", xdg.join("state"))
         .env("XDG_DATA_HOME", xdg.join("data"))
         .env("XDG_CONFIG_HOME", xdg.join("config"));
-    let (status, stdout, stderr) = run_with_guard(cmd);
+    let (status, stdout, stderr) = run_with_guard(cmd, "nvim", GUARD);
     let report = format!("--- stdout\n{stdout}\n--- stderr\n{stderr}");
     println!("{report}");
     assert!(status.success(), "nvim exited with {status}\n{report}");

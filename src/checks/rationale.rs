@@ -39,17 +39,28 @@ impl Check for Rationale {
         let follow_up = LangRules::signal_set(cat, "follow-up");
         let title = LangRules::signal_set(cat, "title");
         let doc = cx.doc;
+        // The block whose first statement's end is known, and that end.
+        let mut field_end: Option<(usize, usize)> = None;
         for si in 0..doc.sentences.len() {
             let sentence = cx.sentence(si);
             // A decision by label: the first sentence under "Decision:", a "Decisions:"
             // line, or a "## Decision" heading.
             let labelled = cx.opens_labelled(si, LabelKind::Decision);
             // A service under an outcome label is output-as-outcome's to judge. A label
-            // on the block's own first line ("Outcome: referral made.") covers that
-            // line: a sentence that starts a later line of the block ("Case closed.")
-            // is a statement of its own.
-            if cx.context(si) == Some(LabelKind::Outcome) && !own_line_after_inline_label(cx, si) {
-                continue;
+            // on the block's own first line ("Outcome: referral made.") covers its first
+            // statement: a sentence after it ("Case closed." on the next line) is the
+            // note going on.
+            if cx.context(si) == Some(LabelKind::Outcome) {
+                // Worked out once per block (sentences come in order), so a long
+                // labelled block costs one pass.
+                let block = doc.block_of(si);
+                if field_end.is_none_or(|(b, _)| b != sentence.block) {
+                    field_end = Some((sentence.block, block.first_statement_end(doc.text)));
+                }
+                let after_field = block.label.is_some() && field_end.is_some_and(|(_, end)| sentence.start >= end);
+                if !after_field {
+                    continue;
+                }
             }
             let hit = cx.unquoted_hits(si, terms).next();
             if hit.is_none() && !labelled {
@@ -131,15 +142,3 @@ impl Check for Rationale {
     }
 }
 
-/// Does sentence `si` start a line of its block other than the first, in a block
-/// whose label is on its first line (not a label-only line above, nor a heading)?
-fn own_line_after_inline_label(cx: &Context, si: usize) -> bool {
-    let doc = cx.doc;
-    let block = doc.block_of(si);
-    let start = doc.sentences[si].start;
-    if block.label.is_none() || start <= block.start {
-        return false;
-    }
-    let before = doc.text[block.start..start].trim_end_matches([' ', '\t']);
-    before.ends_with(['\n', '\r'])
-}

@@ -137,10 +137,32 @@ fn find_label(content: &str, labels: &LabelTable) -> Option<(LabelKind, usize)> 
     None
 }
 
+/// Whether a line ends with one of `marks`, closing quotes, brackets and markup aside.
+fn ends_with_mark(s: &str, marks: &[char]) -> bool {
+    s.trim_end().trim_end_matches(['"', '”', '’', '\'', ')', ']', '*', '_']).ends_with(marks)
+}
+
+/// Whether a line closes a sentence or a clause (a colon or semicolon too).
 fn ends_sentence(s: &str) -> bool {
-    s.trim_end()
-        .trim_end_matches(['"', '”', '’', '\'', ')', ']', '*', '_'])
-        .ends_with(['.', '!', '?', ':', ';'])
+    ends_with_mark(s, &['.', '!', '?', ':', ';'])
+}
+
+impl Block {
+    /// Where the block's first statement ends: the end of its first line that closes a
+    /// sentence (a hard-wrapped sentence runs on to the next line), else the block's
+    /// end. A labelled field ("Outcome: I want to walk to the shop.") is that much of
+    /// its block; a sentence on a later line ("Case closed.") goes on with the note.
+    pub fn first_statement_end(&self, text: &str) -> usize {
+        let mut at = self.start;
+        for line in text[self.start..self.end].split_inclusive(['\n', '\r']) {
+            let content = line.trim_end_matches(['\n', '\r']);
+            if ends_with_mark(content, &['.', '!', '?']) {
+                return at + content.len();
+            }
+            at += line.len();
+        }
+        self.end
+    }
 }
 
 fn starts_capital_or_digit(s: &str) -> bool {

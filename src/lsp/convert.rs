@@ -264,19 +264,10 @@ pub fn outcome_at(doc: &Document, from: usize, to: usize) -> Option<OutcomeLine>
         if b.context != Some(LabelKind::Outcome) || b.kind == BlockKind::Heading {
             return None;
         }
-        // The outcome runs to the end of its first line that ends a sentence: a
-        // hard-wrapped outcome goes on to the next line, but a new sentence on the next
-        // line is the note going on ("We will visit on Tuesday.").
-        let mut end = b.end;
-        let mut line_at = b.start;
-        for line in text[b.start..b.end].split_inclusive(['\n', '\r']) {
-            let content = line.trim_end_matches(['\n', '\r']);
-            if ends_sentence(content) {
-                end = line_at + content.len();
-                break;
-            }
-            line_at += line.len();
-        }
+        // The outcome is the block's first statement: a hard-wrapped outcome goes on to
+        // the next line, but a new sentence on the next line is the note going on
+        // ("We will visit on Tuesday.").
+        let end = b.first_statement_end(text);
         let line_start = text[..b.start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
         if from > end || to < line_start {
             return None;
@@ -293,11 +284,6 @@ pub fn outcome_at(doc: &Document, from: usize, to: usize) -> Option<OutcomeLine>
         let words: Vec<&str> = body.split_whitespace().collect();
         Some(OutcomeLine { text: words.join(" "), at: b.start + body.len(), lang, audience })
     })
-}
-
-/// Whether a line ends a sentence (closing quotes and brackets aside).
-fn ends_sentence(line: &str) -> bool {
-    line.trim_end().trim_end_matches(['"', '”', '’', '\'', ')', ']', '*', '_']).ends_with(['.', '!', '?'])
 }
 
 /// An outcome that says one of these is linked already.
